@@ -1,0 +1,89 @@
+package dev.pokepedia.core;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * A pooled connection to our database with the schema migrated. Every module contributes its own migrations under
+ * {@code classpath:db/migration}; versions are unique across modules (V1xx corpus, V2xx media, …).
+ */
+public final class Database implements AutoCloseable {
+
+    private final DatabaseConfig config;
+    private final HikariDataSource pool;
+
+    private Database(DatabaseConfig config, HikariDataSource pool) {
+        this.config = config;
+        this.pool = pool;
+    }
+
+    public static Database open(DatabaseConfig config, int maxPoolSize) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.jdbcUrl());
+        if (config.user() != null) {
+            hc.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hc.setPassword(config.password());
+        }
+        hc.setMaximumPoolSize(maxPoolSize);
+        hc.setMinimumIdle(0);
+        hc.setPoolName("pokepedia");
+        hc.setConnectionTimeout(10_000);
+        hc.setInitializationFailTimeout(10_000);
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        try {
+            return new Database(config, new HikariDataSource(hc));
+        } catch (HikariPool.PoolInitializationException e) {
+            throw unavailable(config, e);
+        }
+    }
+
+    /** Applies pending migrations; safe to call from several processes at once (Flyway locks). */
+    public Database migrate() {
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            return this;
+        } catch (FlywayException e) {
+            throw new PokepediaException(PokepediaException.ErrorCode.DATABASE_UNAVAILABLE,
+                    "Migrating the database schema at " + config.jdbcUrl() + " failed: " + e.getMessage(),
+                    "Check that the user may create tables in this database.", e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    public Connection connection() {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw unavailable(config, e);
+        }
+    }
+
+    public static DatabaseUnavailableException unavailable(DatabaseConfig config, Exception e) {
+        return new DatabaseUnavailableException("Database " + config.jdbcUrl() + " is unreachable: " + e.getMessage(),
+                "Check that the server is running and the URL is right; rerun to resume where the work stopped.", e);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.pokepedia.core;
+
+/**
+ * The one unchecked root of every error this project raises on purpose. Each carries an {@link ErrorCode}
+ * (stable, for scripts and HTTP mapping) and a hint telling the user what to do next.
+ */
+public class PokepediaException extends RuntimeException {
+
+    /** Stable error families; the CLI maps them to exit codes in one place. */
+    public enum ErrorCode {
+        CONFIGURATION(2),
+        DATABASE_UNAVAILABLE(3),
+        BAD_SOURCE(4),
+        INVALID_DOCUMENTS(5),
+        VERIFICATION_FAILED(6),
+        INTERNAL(1);
+
+        private final int exitCode;
+
+        ErrorCode(int exitCode) {
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+    }
+
+    private final ErrorCode code;
+    private final String hint;
+
+    public PokepediaException(ErrorCode code, String message, String hint, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+        this.hint = hint;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** What the user can do about it; may be empty. */
+    public String hint() {
+        return hint == null ? "" : hint;
+    }
+}

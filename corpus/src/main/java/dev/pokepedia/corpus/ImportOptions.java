@@ -1,0 +1,43 @@
+package dev.pokepedia.corpus;
+
+import java.util.Objects;
+
+/**
+ * How to run one snapshot import.
+ *
+ * @param source        where the documents come from
+ * @param dryRun        classify and report only; write nothing
+ * @param validate      check documents against the snapshot's own JSON Schemas; invalid ones are not stored
+ * @param allowInvalid  with {@code validate}: invalid documents do not fail the run
+ * @param batchBytes    canonical JSON bytes per committed batch (the resume granularity)
+ * @param parserThreads threads decoding, canonicalising and hashing documents
+ */
+public record ImportOptions(SnapshotSource source, boolean dryRun, boolean validate, boolean allowInvalid,
+                            long batchBytes, int parserThreads) {
+
+    public ImportOptions {
+        Objects.requireNonNull(source, "source");
+        if (batchBytes < 1) {
+            throw new IllegalArgumentException("batchBytes must be positive");
+        }
+        if (parserThreads < 1) {
+            throw new IllegalArgumentException("parserThreads must be at least 1");
+        }
+    }
+
+    public static ImportOptions of(SnapshotSource source) {
+        return new ImportOptions(source, false, false, false, 16L << 20, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public ImportOptions withDryRun(boolean v) {
+        return new ImportOptions(source, v, validate, allowInvalid, batchBytes, parserThreads);
+    }
+
+    public ImportOptions withValidation(boolean validate, boolean allowInvalid) {
+        return new ImportOptions(source, dryRun, validate, allowInvalid, batchBytes, parserThreads);
+    }
+
+    public ImportOptions withBatchBytes(long v) {
+        return new ImportOptions(source, dryRun, validate, allowInvalid, v, parserThreads);
+    }
+}

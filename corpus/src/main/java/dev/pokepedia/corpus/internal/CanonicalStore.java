@@ -1,0 +1,217 @@
+package dev.pokepedia.corpus.internal;
+
+import dev.pokepedia.corpus.DocumentId;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Writes to {@code pokeapi_resources} in set-based batches on one connection: brand-new documents are COPYed straight
+ * into the table, changed ones COPYed into a temp staging table and merged with one UPDATE. Each batch commits with
+ * its projection-pending rows, so a batch is wholly stored or not at all.
+ */
+public final class CanonicalStore implements AutoCloseable {
+
+    /** What is stored for a document now. */
+    public record Stored(String sha256, boolean deleted) {}
+
+    private static final String COLUMNS = "(resource_type, resource_key, name, data, sha256, source)";
+
+    private final Connection conn;
+    private final CopyManager copy;
+    private boolean stagingReady;
+
+    public CanonicalStore(Connection conn) throws SQLException {
+        this.conn = conn;
+        this.conn.setAutoCommit(false);
+        this.copy = conn.unwrap(PGConnection.class).getCopyAPI();
+    }
+
+    /** Takes the cluster-wide import lock for this session, or returns false if another import holds it. */
+    public boolean tryLock() throws SQLException {
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(hashtext('pokepedia:import'))")) {
+            rs.next();
+            boolean ok = rs.getBoolean(1);
+            conn.commit();
+            return ok;
+        }
+    }
+
+    public Map<DocumentId, Stored> loadIndex() throws SQLException {
+        Map<DocumentId, Stored> index = new HashMap<>(32_768);
+        try (Statement st = conn.createStatement()) {
+            st.setFetchSize(10_000);
+            try (ResultSet rs = st.executeQuery("SELECT resource_type, resource_key, sha256, deleted_at IS NOT NULL FROM pokeapi_resources")) {
+                while (rs.next()) {
+                    index.put(new DocumentId(rs.getString(1), rs.getString(2)), new Stored(rs.getString(3), rs.getBoolean(4)));
+                }
+            }
+        }
+        conn.commit();
+        return index;
+    }
+
+    /** Stores one batch atomically: inserts, updates (including revivals of tombstoned rows), pending projections. */
+    public void writeBatch(List<StoredDocument> inserts, List<StoredDocument> updates, String source) throws SQLException {
+        try {
+            if (!inserts.isEmpty()) {
+                copyRows("COPY pokeapi_resources " + COLUMNS + " FROM STDIN (FORMAT binary)", inserts, source);
+            }
+            if (!updates.isEmpty()) {
+                ensureStaging();
+                copyRows("COPY pokepedia_stage " + COLUMNS + " FROM STDIN (FORMAT binary)", updates, source);
+                try (Statement st = conn.createStatement()) {
+                    st.executeUpdate("""
+                            UPDATE pokeapi_resources r
+                               SET name = s.name, data = s.data, sha256 = s.sha256, source = s.source,
+                                   updated_at = now(), deleted_at = NULL
+                              FROM pokepedia_stage s
+                             WHERE r.resource_type = s.resource_type AND r.resource_key = s.resource_key""");
+                }
+            }
+            markPending(inserts.stream().map(StoredDocument::id).toList(), updates.stream().map(StoredDocument::id).toList());
+            conn.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** Tombstones documents that disappeared upstream. */
+    public void tombstone(Collection<DocumentId> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("""
+                UPDATE pokeapi_resources SET deleted_at = now(), updated_at = now()
+                 WHERE (resource_type, resource_key) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+                   AND deleted_at IS NULL""")) {
+            ps.setArray(1, textArray(ids.stream().map(DocumentId::type).toList()));
+            ps.setArray(2, textArray(ids.stream().map(DocumentId::key).toList()));
+            ps.executeUpdate();
+            markPending(List.copyOf(ids), List.of());
+            conn.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** Records the endpoint counts the source states; with {@code complete}, forgets endpoints it no longer has. */
+    public void saveEndpoints(Map<String, Integer> counts, String source, boolean complete) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("""
+                INSERT INTO pokepedia_endpoints (endpoint, upstream_count, source, updated_at)
+                SELECT e, c, ?, now() FROM unnest(?::text[], ?::int[]) AS t(e, c)
+                ON CONFLICT (endpoint) DO UPDATE SET upstream_count = excluded.upstream_count, source = excluded.source,
+                   updated_at = now()""")) {
+            var ordered = new LinkedHashMap<>(counts);
+            ps.setString(1, source);
+            ps.setArray(2, textArray(List.copyOf(ordered.keySet())));
+            ps.setArray(3, conn.createArrayOf("integer", ordered.values().toArray()));
+            ps.executeUpdate();
+        }
+        if (complete) {
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM pokepedia_endpoints WHERE NOT (endpoint = ANY (?::text[]))")) {
+                ps.setArray(1, textArray(List.copyOf(counts.keySet())));
+                ps.executeUpdate();
+            }
+        }
+        conn.commit();
+    }
+
+    /** Rebuilds projections for everything pending; returns rows upserted per projection table. */
+    public Map<String, Long> refreshProjections() throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT projection, upserted, deleted FROM pokepedia_refresh_projections()")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        return out;
+    }
+
+    private void markPending(List<DocumentId> a, List<DocumentId> b) throws SQLException {
+        if (a.isEmpty() && b.isEmpty()) {
+            return;
+        }
+        List<DocumentId> all = new java.util.ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        try (PreparedStatement ps = conn.prepareStatement("""
+                INSERT INTO pokepedia_projection_pending (resource_type, resource_key)
+                SELECT * FROM unnest(?::text[], ?::text[]) ON CONFLICT DO NOTHING""")) {
+            ps.setArray(1, textArray(all.stream().map(DocumentId::type).toList()));
+            ps.setArray(2, textArray(all.stream().map(DocumentId::key).toList()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void copyRows(String sql, List<StoredDocument> docs, String source) throws SQLException {
+        PgBinaryCopy payload = new PgBinaryCopy();
+        for (StoredDocument d : docs) {
+            payload.startRow(6);
+            payload.text(d.id().type());
+            payload.text(d.id().key());
+            payload.text(d.name());
+            payload.jsonb(d.json());
+            payload.text(d.sha256());
+            payload.text(source);
+        }
+        int len = payload.length() + 2;
+        byte[] buf = payload.buffer();
+        CopyIn in = copy.copyIn(sql);
+        try {
+            in.writeToCopy(buf, 0, len);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+    }
+
+    private void ensureStaging() throws SQLException {
+        if (stagingReady) {
+            return;
+        }
+        try (Statement st = conn.createStatement()) {
+            // why: LIKE … INCLUDING COMPRESSION keeps lz4 on the staged jsonb, so the merge does not recompress
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS pokepedia_stage (LIKE pokeapi_resources INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DELETE ROWS");
+        }
+        stagingReady = true;
+    }
+
+    private Array textArray(List<String> values) throws SQLException {
+        return conn.createArrayOf("text", values.toArray());
+    }
+
+    private void rollbackQuietly() {
+        try {
+            conn.rollback();
+        } catch (SQLException ignored) {
+            // the connection is probably gone; the caller reports the original error
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        conn.close();
+    }
+}
