@@ -56,14 +56,16 @@ CREATE FUNCTION pokepedia_url_id(url text) RETURNS integer
 $$ SELECT (substring(url FROM '/(-?[0-9]+)/?$'))::integer $$;
 
 -- The one mapping from an upstream media URL to where we keep it, with the repository layout kept:
---   https://raw.githubusercontent.com/PokeAPI/sprites/master/sprites/pokemon/25.png -> (pokedex-sprites, sprites/pokemon/25.png)
---   https://raw.githubusercontent.com/PokeAPI/cries/main/cries/pokemon/latest/25.ogg -> (pokedex-cries, cries/pokemon/latest/25.ogg)
--- Anything else (other hosts, '..' segments, empty) maps to NULLs.
-CREATE FUNCTION pokepedia_media_location(url text, OUT bucket text, OUT path text)
+--   https://raw.githubusercontent.com/PokeAPI/sprites/master/sprites/pokemon/25.png -> pokedex-sprites / sprites/pokemon/25.png
+--   https://raw.githubusercontent.com/PokeAPI/cries/main/cries/pokemon/latest/25.ogg -> pokedex-cries / cries/pokemon/latest/25.ogg
+-- Anything else (other hosts, '.'/'..' or hidden segments, odd characters) maps to NULL.
+-- why: plain one-expression SQL functions get inlined by the planner; projections call this thousands of times.
+CREATE FUNCTION pokepedia_media_path(url text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$
-SELECT CASE m[1] WHEN 'sprites' THEN 'pokedex-sprites' WHEN 'cries' THEN 'pokedex-cries' END,
-       m[2]
-FROM (SELECT regexp_match(url, '^https?://raw\.githubusercontent\.com/PokeAPI/(sprites|cries)/[^/]+/((?:[A-Za-z0-9_.-]+/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*)$') AS m) s
-WHERE m IS NOT NULL AND m[2] !~ '(^|/)\.\.?(/|$)'
-$$;
+$$ SELECT (regexp_match(url, '^https?://raw\.githubusercontent\.com/PokeAPI/(?:sprites|cries)/[^/]+/((?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*)$'))[1] $$;
+
+CREATE FUNCTION pokepedia_media_bucket(url text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT CASE WHEN pokepedia_media_path(url) IS NULL THEN NULL
+               WHEN url ~ '^https?://raw\.githubusercontent\.com/PokeAPI/sprites/' THEN 'pokedex-sprites'
+               ELSE 'pokedex-cries' END $$;

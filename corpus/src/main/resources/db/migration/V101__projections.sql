@@ -178,32 +178,33 @@ BEGIN
         type_secondary, abilities, hp, attack, defense, special_attack, special_defense, speed, total_base_stat,
         height, weight, base_experience, sprite_front_default_path, sprite_official_artwork_path, cry_latest_path,
         cry_legacy_path, updated_at)
-    SELECT (d->>'id')::int, d->>'name', (d->>'order')::int, (d->>'is_default')::boolean,
-           pokepedia_url_id(d#>>'{species,url}'),
+    SELECT d.id, d.name, d."order", d.is_default,
+           pokepedia_url_id(d.species->>'url'),
            pokepedia_url_id(sp.data#>>'{generation,url}'),
            ty.types, ty.types->>0, ty.types->>1,
            ab.abilities,
            st.hp, st.attack, st.defense, st.special_attack, st.special_defense, st.speed, st.total,
-           (d->>'height')::int, (d->>'weight')::int, (d->>'base_experience')::int,
-           (pokepedia_media_location(d#>>'{sprites,front_default}')).path,
-           (pokepedia_media_location(d#>>'{sprites,other,official-artwork,front_default}')).path,
-           (pokepedia_media_location(d#>>'{cries,latest}')).path,
-           (pokepedia_media_location(d#>>'{cries,legacy}')).path,
+           d.height, d.weight, d.base_experience,
+           pokepedia_media_path(d.sprites->>'front_default'),
+           pokepedia_media_path(d.sprites#>>'{other,official-artwork,front_default}'),
+           pokepedia_media_path(d.cries->>'latest'),
+           pokepedia_media_path(d.cries->>'legacy'),
            now()
-      -- why: strip the big arrays once (OFFSET 0 keeps it a separate step) so the many field reads below work on
-      -- a small in-memory value instead of de-TOASTing the whole document for each one
-      FROM (SELECT r.data - '{moves,game_indices,held_items,past_abilities,past_stats,past_types,forms}'::text[] AS d
-              FROM pokeapi_resources r JOIN pg_temp.pokepedia_todo_pokemon t ON t.id = r.resource_key
-             WHERE r.resource_type = 'pokemon' AND r.deleted_at IS NULL OFFSET 0) src
+      -- why: jsonb_to_record de-TOASTs each (large) document once and picks just these keys; reading fields with
+      -- -> one by one would decompress the whole document for each of them
+      FROM pokeapi_resources r
+      JOIN pg_temp.pokepedia_todo_pokemon t ON t.id = r.resource_key
+     CROSS JOIN LATERAL jsonb_to_record(r.data) AS d(id int, name text, "order" int, is_default boolean, species jsonb,
+           types jsonb, abilities jsonb, stats jsonb, sprites jsonb, cries jsonb, height int, weight int, base_experience int)
       LEFT JOIN pokeapi_resources sp ON sp.resource_type = 'pokemon-species'
-             AND sp.resource_key = pokepedia_url_id(d#>>'{species,url}')::text AND sp.deleted_at IS NULL
+             AND sp.resource_key = pokepedia_url_id(d.species->>'url')::text AND sp.deleted_at IS NULL
       CROSS JOIN LATERAL (
            SELECT coalesce(jsonb_agg(e#>>'{type,name}' ORDER BY (e->>'slot')::int), '[]'::jsonb) AS types
-             FROM jsonb_array_elements(d->'types') e) ty
+             FROM jsonb_array_elements(d.types) e) ty
       CROSS JOIN LATERAL (
            SELECT coalesce(jsonb_agg(jsonb_build_object('name', e#>>'{ability,name}', 'is_hidden', (e->>'is_hidden')::boolean,
                                                         'slot', (e->>'slot')::int) ORDER BY (e->>'slot')::int), '[]'::jsonb) AS abilities
-             FROM jsonb_array_elements(d->'abilities') e) ab
+             FROM jsonb_array_elements(d.abilities) e) ab
       CROSS JOIN LATERAL (
            SELECT max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'hp')              AS hp,
                   max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'attack')          AS attack,
@@ -212,7 +213,8 @@ BEGIN
                   max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'special-defense') AS special_defense,
                   max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'speed')           AS speed,
                   sum((e->>'base_stat')::int)::int                                                 AS total
-             FROM jsonb_array_elements(d->'stats') e) st
+             FROM jsonb_array_elements(d.stats) e) st
+     WHERE r.resource_type = 'pokemon' AND r.deleted_at IS NULL
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order,
         is_default = excluded.is_default, species_id = excluded.species_id, generation = excluded.generation,
         types = excluded.types, type_primary = excluded.type_primary, type_secondary = excluded.type_secondary,

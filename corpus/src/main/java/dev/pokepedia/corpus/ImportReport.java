@@ -13,11 +13,19 @@ import java.util.SortedMap;
  * @param documents        documents read from the source
  * @param jsonBytes        uncompressed document bytes read
  * @param projections      rows upserted per projection table
+ * @param phases           wall time per phase, in order
  * @param failure          what stopped the run early, or null; everything before it is stored
  */
 public record ImportReport(long runId, String source, boolean dryRun, SortedMap<String, ChangeCounts> changes,
                            List<Problem> problems, List<Problem> invalid, long documents, long jsonBytes,
-                           Duration elapsed, Map<String, Long> projections, PokepediaException failure) {
+                           Duration elapsed, Map<String, Long> projections, Map<String, Duration> phases,
+                           PokepediaException failure) {
+
+    /** Seconds spent in one phase ("reading", "tombstones", "projections"), 0 if it did not run. */
+    public double phaseSeconds(String phase) {
+        Duration d = phases.get(phase);
+        return d == null ? 0 : d.toNanos() / 1e9;
+    }
 
     public ChangeCounts total() {
         return changes.values().stream().reduce(ChangeCounts.ZERO, ChangeCounts::plus);

@@ -84,9 +84,12 @@ public final class SnapshotImporter {
             long runId = options.dryRun() ? 0 : ImportRuns.start(database, source);
             PokepediaException failure = null;
             Map<String, Long> projections = Map.of();
+            Map<String, Duration> phases = new java.util.LinkedHashMap<>();
+            Instant mark = clock.instant();
             try {
                 phase.set("importing");
                 pipeline(run, store, validator);
+                mark = lap(phases, "reading", mark);
                 if (run.complete) {
                     phase.set("tombstoning");
                     List<DocumentId> removed = run.removedIds();
@@ -95,10 +98,12 @@ public final class SnapshotImporter {
                         store.tombstone(removed);
                         store.saveEndpoints(run.endpointCounts, source, true);
                     }
+                    mark = lap(phases, "tombstones", mark);
                 }
                 if (!options.dryRun()) {
                     phase.set("projections");
                     projections = store.refreshProjections();
+                    lap(phases, "projections", mark);
                 }
             } catch (PokepediaException e) {
                 failure = e;
@@ -112,7 +117,7 @@ public final class SnapshotImporter {
             }
             ImportReport report = new ImportReport(runId, source, options.dryRun(), run.changes(), List.copyOf(run.problems),
                     List.copyOf(run.invalid), documents.get(), run.jsonBytes.get(), Duration.between(start, clock.instant()),
-                    projections, failure);
+                    projections, Map.copyOf(phases), failure);
             if (!options.dryRun()) {
                 ImportRuns.finish(database, runId, report);
             }
@@ -121,6 +126,12 @@ public final class SnapshotImporter {
         } catch (SQLException e) {
             throw lostDatabase(e, run);
         }
+    }
+
+    private Instant lap(Map<String, Duration> phases, String name, Instant since) {
+        Instant now = clock.instant();
+        phases.put(name, Duration.between(since, now));
+        return now;
     }
 
     private CanonicalStore openStore() {

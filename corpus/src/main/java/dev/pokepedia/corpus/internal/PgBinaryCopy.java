@@ -7,23 +7,23 @@ import java.nio.charset.StandardCharsets;
  * Builds a PostgreSQL binary COPY payload in memory. Binary format needs no escaping of the JSON text, and jsonb's
  * binary input is a version byte followed by the text.
  */
-final class PgBinaryCopy {
+public final class PgBinaryCopy {
 
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
     private final Buf out = new Buf(1 << 20);
     private int rows;
 
-    PgBinaryCopy() {
+    public PgBinaryCopy() {
         out.write(HEADER, 0, HEADER.length);
     }
 
-    void startRow(int fields) {
+    public void startRow(int fields) {
         out.int16(fields);
         rows++;
     }
 
-    void text(String s) {
+    public void text(String s) {
         if (s == null) {
             out.int32(-1);
             return;
@@ -33,23 +33,23 @@ final class PgBinaryCopy {
         out.write(b, 0, b.length);
     }
 
-    void jsonb(byte[] utf8Json) {
+    public void jsonb(byte[] utf8Json) {
         out.int32(utf8Json.length + 1);
         out.write(1);
         out.write(utf8Json, 0, utf8Json.length);
     }
 
-    int rows() {
+    public int rows() {
         return rows;
     }
 
     /** The finished payload (trailer appended); the builder must not be used afterwards. */
-    byte[] buffer() {
+    public byte[] buffer() {
         out.int16(-1);
         return out.raw();
     }
 
-    int length() {
+    public int length() {
         return out.size();
     }
 
