@@ -36,9 +36,7 @@ public final class Imports {
         var cfg = db.createSibling(suffix);
         try (Database clean = Database.open(cfg, 4).migrate()) {
             ImportReport report = archive(clean, tarGz);
-            SortedMap<String, Integer> endpoints = new java.util.TreeMap<>();
-            Rows.query(clean, "SELECT endpoint, upstream_count FROM pokepedia_endpoints", rs -> endpoints.put(rs.getString(1), rs.getInt(2)));
-            return new Clean(report, Rows.liveShas(clean), Rows.projectionDigests(clean), endpoints);
+            return new Clean(report, Rows.liveShas(clean), Rows.projectionDigests(clean), Rows.endpoints(clean));
         } finally {
             db.dropSibling(suffix);
         }

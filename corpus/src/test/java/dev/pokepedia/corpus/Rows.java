@@ -70,6 +70,13 @@ public final class Rows {
         return out;
     }
 
+    /** Endpoint → the upstream count recorded from the source's list documents. */
+    public static SortedMap<String, Integer> endpoints(Database db) {
+        SortedMap<String, Integer> out = new TreeMap<>();
+        query(db, "SELECT endpoint, upstream_count FROM pokepedia_endpoints", rs -> out.put(rs.getString(1), rs.getInt(2)));
+        return out;
+    }
+
     /** Projection table → id → updated_at. */
     public static Map<String, SortedMap<Integer, OffsetDateTime>> projectionUpdatedAt(Database db) {
         Map<String, SortedMap<Integer, OffsetDateTime>> out = new TreeMap<>();
