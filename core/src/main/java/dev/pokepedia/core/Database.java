@@ -78,6 +78,12 @@ public final class Database implements AutoCloseable {
     }
 
     public static DatabaseUnavailableException unavailable(DatabaseConfig config, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "3D000".equals(s.getSQLState())) {
+                return new DatabaseUnavailableException("Database " + config.jdbcUrl() + " does not exist",
+                        "Create it first (e.g. createdb), or point --db / DATABASE_URL at an existing database", e);
+            }
+        }
         return new DatabaseUnavailableException("Database " + config.jdbcUrl() + " is unreachable: " + e.getMessage(),
                 "Check that the server is running and the URL is right; rerun to resume where the work stopped.", e);
     }

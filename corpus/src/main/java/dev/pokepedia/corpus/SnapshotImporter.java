@@ -273,9 +273,8 @@ public final class SnapshotImporter {
                             continue;
                         }
                     }
-                    JsonNode name = c.tree().isObject() ? c.tree().get("name") : null;
-                    p = new Parsed(r.path(), r.kind(), new StoredDocument(id, name != null && name.isTextual() ? name.asText() : null,
-                            c.json(), c.sha256()), null, r.bytes().length, false);
+                    p = new Parsed(r.path(), r.kind(), new StoredDocument(id, c.name(), c.json(), c.sha256()), null,
+                            r.bytes().length, false);
                 }
             } catch (IOException | RuntimeException e) {
                 run.problems.add(new Problem(r.path(), "not stored: malformed JSON: " + oneLine(e.getMessage())));

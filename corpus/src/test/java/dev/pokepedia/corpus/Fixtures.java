@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -366,12 +365,5 @@ public final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** An ordered map of ids to the values of one field of each document, for readable assertions. */
-    public static <T> Map<DocumentId, T> mapValues(Map<DocumentId, Doc> docs, java.util.function.Function<Doc, T> f) {
-        Map<DocumentId, T> out = new LinkedHashMap<>();
-        docs.forEach((id, d) -> out.put(id, f.apply(d)));
-        return out;
     }
 }

@@ -227,8 +227,7 @@ public final class ImportBenchmark {
                     public void entry(String path, SnapshotPath kind, byte[] bytes) {
                         try {
                             Canonicalizer.Canonical c = canon.canonicalize(bytes);
-                            var name = c.tree().isObject() ? c.tree().get("name") : null;
-                            docs.add(new Doc(((SnapshotPath.Document) kind).id(), name == null ? null : name.asText(), c.json(), c.sha256()));
+                            docs.add(new Doc(((SnapshotPath.Document) kind).id(), c.name(), c.json(), c.sha256()));
                         } catch (IOException e) {
                             throw new IllegalStateException(path + ": " + e.getMessage(), e);
                         }

@@ -1,35 +1,93 @@
 package dev.pokepedia.corpus.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
 
 /**
  * Turns a document's bytes into canonical JSON: minified, object keys sorted, so the SHA-256 only changes when the
  * content does (pretty-printing and key order of the source do not matter). Thread-safe.
+ *
+ * <p>Upstream already writes keys sorted, so the common case streams tokens straight from parser to generator and
+ * only checks the order; a document with unsorted (or duplicate) keys falls back to building a tree and writing it
+ * sorted. Both paths write numbers and strings the same way, so they produce identical bytes.
  */
 public final class Canonicalizer {
 
-    /** A canonical document. */
-    public record Canonical(JsonNode tree, byte[] json, String sha256) {}
+    /** A canonical document; the tree is built on demand (only lists and validation need it). */
+    public static final class Canonical {
+        private final ObjectMapper mapper;
+        private final byte[] json;
+        private final String sha256;
+        private final String name;
+        private JsonNode tree;
+
+        Canonical(ObjectMapper mapper, JsonNode tree, byte[] json, String name) {
+            this.mapper = mapper;
+            this.tree = tree;
+            this.json = json;
+            this.sha256 = Canonicalizer.sha256(json);
+            this.name = name;
+        }
+
+        public byte[] json() {
+            return json;
+        }
+
+        public String sha256() {
+            return sha256;
+        }
+
+        /** The top-level "name" string, or null. */
+        public String name() {
+            return name;
+        }
+
+        public JsonNode tree() {
+            if (tree == null) {
+                try {
+                    tree = mapper.readTree(json);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return tree;
+        }
+    }
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private final JsonFactory factory = mapper.getFactory();
 
     public Canonical canonicalize(byte[] raw) throws IOException {
+        Canonical fast = streamIfSorted(raw);
+        Canonical c = fast != null ? fast : viaTree(raw);
+        if (containsNulEscape(c.json())) {
+            throw new IOException("contains the escape \\u0000, which PostgreSQL jsonb cannot store");
+        }
+        return c;
+    }
+
+    private Canonical viaTree(byte[] raw) throws IOException {
         JsonNode tree;
-        try (JsonParser p = mapper.getFactory().createParser(raw)) {
+        try (JsonParser p = factory.createParser(raw)) {
             tree = mapper.readTree(p);
         }
         if (tree == null || tree.isMissingNode()) {
@@ -38,11 +96,86 @@ public final class Canonicalizer {
         if (!tree.isObject() && !tree.isArray()) {
             throw new IOException("top level is a " + tree.getNodeType().name().toLowerCase() + ", expected an object or array");
         }
-        byte[] json = mapper.writeValueAsBytes(tree);
-        if (containsNulEscape(json)) {
-            throw new IOException("contains the escape \\u0000, which PostgreSQL jsonb cannot store");
+        JsonNode name = tree.isObject() ? tree.get("name") : null;
+        return new Canonical(mapper, tree, mapper.writeValueAsBytes(tree), name != null && name.isTextual() ? name.asText() : null);
+    }
+
+    /** Streams parser → generator while keys are strictly increasing; null as soon as they are not (or on any doubt). */
+    private Canonical streamIfSorted(byte[] raw) {
+        ByteArrayBuilder out = new ByteArrayBuilder(raw.length / 2 + 64);
+        String name = null;
+        try (JsonParser p = factory.createParser(raw); JsonGenerator g = factory.createGenerator(out)) {
+            ArrayDeque<String> lastKey = new ArrayDeque<>();
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+                return null;
+            }
+            int depth = 0;
+            boolean nameNext = false;
+            do {
+                switch (t) {
+                    case START_OBJECT -> {
+                        g.writeStartObject();
+                        lastKey.push("");
+                        depth++;
+                    }
+                    case END_OBJECT -> {
+                        g.writeEndObject();
+                        lastKey.pop();
+                        depth--;
+                    }
+                    case START_ARRAY -> {
+                        g.writeStartArray();
+                        lastKey.push("");
+                        depth++;
+                    }
+                    case END_ARRAY -> {
+                        g.writeEndArray();
+                        lastKey.pop();
+                        depth--;
+                    }
+                    case FIELD_NAME -> {
+                        String k = p.currentName();
+                        String prev = lastKey.pop();
+                        if (!prev.isEmpty() && prev.compareTo(k) >= 0 || k.isEmpty()) {
+                            return null; // unsorted, duplicate or empty key: let the tree path decide
+                        }
+                        lastKey.push(k);
+                        g.writeFieldName(k);
+                        nameNext = depth == 1 && k.equals("name");
+                        continue;
+                    }
+                    case VALUE_STRING -> {
+                        String v = p.getText();
+                        if (nameNext) {
+                            name = v;
+                        }
+                        g.writeString(v);
+                    }
+                    case VALUE_NUMBER_INT -> {
+                        switch (p.getNumberType()) {
+                            case INT -> g.writeNumber(p.getIntValue());
+                            case LONG -> g.writeNumber(p.getLongValue());
+                            default -> g.writeNumber(p.getBigIntegerValue());
+                        }
+                    }
+                    case VALUE_NUMBER_FLOAT -> g.writeNumber(p.getDoubleValue());
+                    case VALUE_TRUE -> g.writeBoolean(true);
+                    case VALUE_FALSE -> g.writeBoolean(false);
+                    case VALUE_NULL -> g.writeNull();
+                    default -> {
+                        return null;
+                    }
+                }
+                nameNext = false;
+            } while (depth > 0 && (t = p.nextToken()) != null);
+            if (depth != 0 || p.nextToken() != null) {
+                return null; // truncated or trailing content: the tree path produces the precise error
+            }
+        } catch (IOException e) {
+            return null;
         }
-        return new Canonical(tree, json, sha256(json));
+        return new Canonical(mapper, null, out.toByteArray(), name);
     }
 
     private static boolean containsNulEscape(byte[] json) {

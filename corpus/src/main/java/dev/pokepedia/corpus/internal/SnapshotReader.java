@@ -187,7 +187,7 @@ public final class SnapshotReader {
         }
         for (Path f : files) {
             String rel = root.relativize(f).toString().replace('\\', '/');
-            String shown = dir.resolve(root.relativize(f)).toString();
+            String shown = f.toString();
             if (Files.isSymbolicLink(f)) {
                 sink.problem(shown, "skipped: a symbolic link; snapshots hold plain files only");
                 continue;

@@ -1,0 +1,91 @@
+package dev.pokepedia.corpus.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CanonicalizerTest {
+
+    private final Canonicalizer canonicalizer = new Canonicalizer();
+
+    private Canonicalizer.Canonical canon(String json) throws IOException {
+        return canonicalizer.canonicalize(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void key_order_and_whitespace_do_not_change_the_hash() throws IOException {
+        var compact = canon("{\"id\":25,\"name\":\"pikachu\",\"types\":[{\"slot\":1,\"type\":{\"name\":\"electric\",\"url\":\"/api/v2/type/13/\"}}]}");
+        var pretty = canon("""
+                {
+                    "types": [
+                        {
+                            "type": {"url": "/api/v2/type/13/", "name": "electric"},
+                            "slot": 1
+                        }
+                    ],
+                    "name": "pikachu",
+                    "id": 25
+                }""");
+        assertThat(pretty.sha256()).isEqualTo(compact.sha256());
+        assertThat(pretty.json()).isEqualTo(compact.json());
+    }
+
+    @Test
+    void canonical_form_is_minified_with_sorted_keys() throws IOException {
+        var c = canon("{ \"b\": 1, \"a\": { \"d\": [1, 2], \"c\": null } }");
+        assertThat(new String(c.json(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":{\"c\":null,\"d\":[1,2]},\"b\":1}");
+    }
+
+    @Test
+    void hash_is_the_sha256_of_the_canonical_json() throws IOException {
+        var c = canon("{\"b\":1,\"a\":2}");
+        // printf '%s' '{"a":2,"b":1}' | sha256sum
+        assertThat(c.sha256()).isEqualTo("d3626ac30a87e6f7a6428233b3c68299976865fa5508e4267c5415c76af7a772");
+    }
+
+    @Test
+    void content_change_changes_the_hash() throws IOException {
+        assertThat(canon("{\"id\":25,\"height\":4}").sha256()).isNotEqualTo(canon("{\"id\":25,\"height\":5}").sha256());
+        assertThat(canon("{\"a\":[1,2]}").sha256()).as("array order is content").isNotEqualTo(canon("{\"a\":[2,1]}").sha256());
+        assertThat(canon("{\"a\":1}").sha256()).as("number vs string").isNotEqualTo(canon("{\"a\":\"1\"}").sha256());
+    }
+
+    @Test
+    void nul_escape_is_rejected_because_jsonb_cannot_store_it() {
+        assertThatThrownBy(() -> canon("{\"name\":\"pika\\u0000chu\"}")).isInstanceOf(IOException.class).hasMessageContaining("\\u0000");
+    }
+
+    @Test
+    void escaped_backslash_before_u0000_is_text_and_accepted() throws IOException {
+        var c = canon("{\"name\":\"C:\\\\u0000\"}");
+        assertThat(c.tree().get("name").asText()).isEqualTo("C:\\u0000");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1} trailing", "{\"a\":1}{\"b\":2}", "[1,2] ]"})
+    void trailing_garbage_is_rejected(String json) {
+        assertThatThrownBy(() -> canon(json)).isInstanceOf(IOException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "\"pikachu\"", "true", "null"})
+    void top_level_scalar_is_rejected(String json) {
+        assertThatThrownBy(() -> canon(json)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void top_level_array_is_accepted_like_encounters_documents() throws IOException {
+        assertThat(new String(canon(" [ ] ").json(), StandardCharsets.UTF_8)).isEqualTo("[]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "{\"a\":1", "{\"a\":1,\"a\":2}", "<html></html>"})
+    void empty_truncated_duplicate_key_and_non_json_input_is_rejected(String json) {
+        assertThatThrownBy(() -> canon(json)).isInstanceOf(IOException.class);
+    }
+}
