@@ -190,12 +190,11 @@ public final class SnapshotImporter {
             t.setDaemon(true);
             return t;
         });
-        AtomicReference<Throwable> abort = new AtomicReference<>();
         try {
             List<Future<?>> parserTasks = new ArrayList<>();
             for (int i = 0; i < parsers; i++) {
                 parserTasks.add(pool.submit(() -> {
-                    parseLoop(run, raw, parsed, validator, abort);
+                    parseLoop(run, raw, parsed, validator);
                     return null;
                 }));
             }
@@ -209,7 +208,7 @@ public final class SnapshotImporter {
                 reader.read(run.options.source(), k -> !(k instanceof SnapshotPath.Schema) && !(k instanceof SnapshotPath.RootIndex),
                         new SnapshotReader.Sink() {
                             public void entry(String path, SnapshotPath kind, byte[] bytes) throws InterruptedException {
-                                put(raw, new Raw(path, kind, bytes), abort, writer);
+                                put(raw, new Raw(path, kind, bytes), writer);
                             }
 
                             public void problem(String path, String reason) {
@@ -224,12 +223,10 @@ public final class SnapshotImporter {
             } catch (AbortedException e) {
                 // the writer failed; its error is reported below
             }
-            for (int i = 0; i < parsers; i++) {
+            for (int i = 0; i < parsers && !writer.isDone(); i++) {
                 putUnconditionally(raw, END, writer);
             }
-            for (Future<?> f : parserTasks) {
-                await(f);
-            }
+            awaitParsers(parserTasks, writer, pool);
             await(writer);
             if (readFailure != null) {
                 throw readFailure;
@@ -244,8 +241,8 @@ public final class SnapshotImporter {
         }
     }
 
-    private void parseLoop(Run run, BlockingQueue<Object> raw, BlockingQueue<Object> parsed, DocumentValidator validator,
-                           AtomicReference<Throwable> abort) throws InterruptedException {
+    private void parseLoop(Run run, BlockingQueue<Object> raw, BlockingQueue<Object> parsed, DocumentValidator validator)
+            throws InterruptedException {
         while (true) {
             Object o = raw.take();
             if (o == END) {
@@ -357,7 +354,7 @@ public final class SnapshotImporter {
         }
     }
 
-    private static void put(BlockingQueue<Object> q, Object item, AtomicReference<Throwable> abort, Future<?> writer)
+    private static void put(BlockingQueue<Object> q, Object item, Future<?> writer)
             throws InterruptedException {
         while (!q.offer(item, 50, TimeUnit.MILLISECONDS)) {
             if (writer.isDone()) {
@@ -370,11 +367,34 @@ public final class SnapshotImporter {
         try {
             while (!q.offer(item, 50, TimeUnit.MILLISECONDS)) {
                 if (writer.isDone()) {
-                    q.clear();
+                    return; // why: nobody drains the queues any more; awaitParsers stops the parsers
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the parsers; if the writer dies meanwhile they may block on a full queue, so stop them instead. */
+    private void awaitParsers(List<Future<?>> parsers, Future<?> writer, ExecutorService pool) throws SQLException {
+        for (Future<?> f : parsers) {
+            while (true) {
+                try {
+                    f.get(50, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (writer.isDone()) {
+                        pool.shutdownNow();
+                        await(writer); // throws the writer's error
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PokepediaException(PokepediaException.ErrorCode.INTERNAL, "Import interrupted", "Rerun to resume", e);
+                } catch (ExecutionException e) {
+                    await(f);
+                }
+            }
         }
     }
 

@@ -17,9 +17,15 @@ public final class ImportRuns {
     private ImportRuns() {
     }
 
+    /** Call while holding the import lock: any run still marked running then belongs to a process that died. */
     public static long start(Database db, String source) throws SQLException {
         try (Connection c = db.connection();
+             PreparedStatement stale = c.prepareStatement("""
+                     UPDATE pokepedia_import_runs SET status = 'failed', finished_at = now(),
+                            error = 'interrupted: the process stopped before finishing (a later run resumed the work)'
+                      WHERE status = 'running'""");
              PreparedStatement ps = c.prepareStatement("INSERT INTO pokepedia_import_runs (source) VALUES (?) RETURNING id")) {
+            stale.executeUpdate();
             ps.setString(1, source);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -28,7 +34,7 @@ public final class ImportRuns {
         }
     }
 
-    /** Best effort: a run whose database went away stays 'running' and says so. */
+    /** Best effort: a run whose database went away stays 'running' until the next run marks it failed. */
     public static void finish(Database db, long runId, ImportReport report) {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement(
