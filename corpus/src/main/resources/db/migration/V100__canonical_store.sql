@@ -53,7 +53,7 @@ CREATE TABLE pokepedia_import_runs (
 -- Numeric id at the end of a PokeAPI reference URL ('/api/v2/type/13/' -> 13).
 CREATE FUNCTION pokepedia_url_id(url text) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT (substring(url FROM '/(-?[0-9]+)/?$'))::integer $$;
+$$ SELECT (substring(url FROM '/(-?[0-9]{1,9})/?$'))::integer $$;
 
 -- The one mapping from an upstream media URL to where we keep it, with the repository layout kept:
 --   https://raw.githubusercontent.com/PokeAPI/sprites/master/sprites/pokemon/25.png -> pokedex-sprites / sprites/pokemon/25.png

@@ -103,10 +103,24 @@ CREATE TABLE pokepedia_types (
 );
 CREATE INDEX pokepedia_types_name_idx ON pokepedia_types (name);
 
+-- Tolerant readers: a document with a wrongly typed field must not break the projections of a whole run, so
+-- anything that is not the expected JSON type (or does not fit) reads as NULL / an empty array.
+CREATE FUNCTION pokepedia_int(j jsonb) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT CASE WHEN jsonb_typeof(j) = 'number' AND (j #>> '{}') ~ '^-?[0-9]{1,9}$' THEN (j #>> '{}')::integer END $$;
+
+CREATE FUNCTION pokepedia_bool(j jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT CASE WHEN jsonb_typeof(j) = 'boolean' THEN j::boolean END $$;
+
+CREATE FUNCTION pokepedia_array(j jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT CASE WHEN jsonb_typeof(j) = 'array' THEN j ELSE '[]'::jsonb END $$;
+
 -- Names of the named resources in a JSON array of {"name","url"} (damage relations).
 CREATE FUNCTION pokepedia_names(arr jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT coalesce(jsonb_agg(e->>'name' ORDER BY o), '[]'::jsonb) FROM jsonb_array_elements(coalesce(arr, '[]')) WITH ORDINALITY AS t(e, o) $$;
+$$ SELECT coalesce(jsonb_agg(e->>'name' ORDER BY o), '[]'::jsonb) FROM jsonb_array_elements(pokepedia_array(arr)) WITH ORDINALITY AS t(e, o) $$;
 
 CREATE FUNCTION pokepedia_refresh_projections()
     RETURNS TABLE (projection text, upserted bigint, deleted bigint)
@@ -132,23 +146,23 @@ BEGIN
     INSERT INTO pokepedia_species AS s (id, name, generation, evolution_chain_id, evolves_from_species_id, is_legendary,
         is_mythical, is_baby, genus, flavor_text, flavor_text_version, color, shape, habitat, growth_rate, capture_rate,
         base_happiness, gender_rate, hatch_counter, updated_at)
-    SELECT (d->>'id')::int, d->>'name',
+    SELECT k::int, coalesce(d->>'name', k),
            pokepedia_url_id(d#>>'{generation,url}'),
            pokepedia_url_id(d#>>'{evolution_chain,url}'),
            pokepedia_url_id(d#>>'{evolves_from_species,url}'),
-           (d->>'is_legendary')::boolean, (d->>'is_mythical')::boolean, (d->>'is_baby')::boolean,
-           (SELECT g->>'genus' FROM jsonb_array_elements(d->'genera') g WHERE g#>>'{language,name}' = 'en' LIMIT 1),
+           pokepedia_bool(d->'is_legendary'), pokepedia_bool(d->'is_mythical'), pokepedia_bool(d->'is_baby'),
+           (SELECT g->>'genus' FROM jsonb_array_elements(pokepedia_array(d->'genera')) g WHERE g#>>'{language,name}' = 'en' LIMIT 1),
            ft.text, ft.version,
            d#>>'{color,name}', d#>>'{shape,name}', d#>>'{habitat,name}', d#>>'{growth_rate,name}',
-           (d->>'capture_rate')::int, (d->>'base_happiness')::int, (d->>'gender_rate')::int, (d->>'hatch_counter')::int,
+           pokepedia_int(d->'capture_rate'), pokepedia_int(d->'base_happiness'), pokepedia_int(d->'gender_rate'), pokepedia_int(d->'hatch_counter'),
            now()
-      FROM (SELECT r.data - '{names,pokedex_numbers,varieties,form_descriptions,pal_park_encounters}'::text[] AS d
+      FROM (SELECT r.resource_key AS k, r.data - '{names,pokedex_numbers,varieties,form_descriptions,pal_park_encounters}'::text[] AS d
               FROM pokeapi_resources r JOIN pg_temp.pokepedia_todo t
               ON t.resource_type = r.resource_type AND t.resource_key = r.resource_key
-             WHERE r.resource_type = 'pokemon-species' AND r.deleted_at IS NULL OFFSET 0) src
+             WHERE r.resource_type = 'pokemon-species' AND r.deleted_at IS NULL AND r.resource_key ~ '^-?[0-9]{1,9}$' OFFSET 0) src
       LEFT JOIN LATERAL (
            SELECT regexp_replace(f->>'flavor_text', '[\s\u00ad]+', ' ', 'g') AS text, f#>>'{version,name}' AS version
-             FROM jsonb_array_elements(d->'flavor_text_entries') WITH ORDINALITY AS x(f, o)
+             FROM jsonb_array_elements(pokepedia_array(d->'flavor_text_entries')) WITH ORDINALITY AS x(f, o)
             WHERE f#>>'{language,name}' = 'en' ORDER BY o DESC LIMIT 1) ft ON true
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, generation = excluded.generation,
         evolution_chain_id = excluded.evolution_chain_id, evolves_from_species_id = excluded.evolves_from_species_id,
@@ -178,13 +192,13 @@ BEGIN
         type_secondary, abilities, hp, attack, defense, special_attack, special_defense, speed, total_base_stat,
         height, weight, base_experience, sprite_front_default_path, sprite_official_artwork_path, cry_latest_path,
         cry_legacy_path, updated_at)
-    SELECT d.id, d.name, d."order", d.is_default,
+    SELECT r.resource_key::int, coalesce(d.name #>> '{}', r.resource_key), pokepedia_int(d."order"), pokepedia_bool(d.is_default),
            pokepedia_url_id(d.species->>'url'),
            pokepedia_url_id(sp.data#>>'{generation,url}'),
            ty.types, ty.types->>0, ty.types->>1,
            ab.abilities,
            st.hp, st.attack, st.defense, st.special_attack, st.special_defense, st.speed, st.total,
-           d.height, d.weight, d.base_experience,
+           pokepedia_int(d.height), pokepedia_int(d.weight), pokepedia_int(d.base_experience),
            pokepedia_media_path(d.sprites->>'front_default'),
            pokepedia_media_path(d.sprites#>>'{other,official-artwork,front_default}'),
            pokepedia_media_path(d.cries->>'latest'),
@@ -194,27 +208,27 @@ BEGIN
       -- -> one by one would decompress the whole document for each of them
       FROM pokeapi_resources r
       JOIN pg_temp.pokepedia_todo_pokemon t ON t.id = r.resource_key
-     CROSS JOIN LATERAL jsonb_to_record(r.data) AS d(id int, name text, "order" int, is_default boolean, species jsonb,
-           types jsonb, abilities jsonb, stats jsonb, sprites jsonb, cries jsonb, height int, weight int, base_experience int)
+     CROSS JOIN LATERAL jsonb_to_record(r.data) AS d(name jsonb, "order" jsonb, is_default jsonb, species jsonb,
+           types jsonb, abilities jsonb, stats jsonb, sprites jsonb, cries jsonb, height jsonb, weight jsonb, base_experience jsonb)
       LEFT JOIN pokeapi_resources sp ON sp.resource_type = 'pokemon-species'
              AND sp.resource_key = pokepedia_url_id(d.species->>'url')::text AND sp.deleted_at IS NULL
       CROSS JOIN LATERAL (
-           SELECT coalesce(jsonb_agg(e#>>'{type,name}' ORDER BY (e->>'slot')::int), '[]'::jsonb) AS types
-             FROM jsonb_array_elements(d.types) e) ty
+           SELECT coalesce(jsonb_agg(e#>>'{type,name}' ORDER BY pokepedia_int(e->'slot')), '[]'::jsonb) AS types
+             FROM jsonb_array_elements(pokepedia_array(d.types)) e) ty
       CROSS JOIN LATERAL (
-           SELECT coalesce(jsonb_agg(jsonb_build_object('name', e#>>'{ability,name}', 'is_hidden', (e->>'is_hidden')::boolean,
-                                                        'slot', (e->>'slot')::int) ORDER BY (e->>'slot')::int), '[]'::jsonb) AS abilities
-             FROM jsonb_array_elements(d.abilities) e) ab
+           SELECT coalesce(jsonb_agg(jsonb_build_object('name', e#>>'{ability,name}', 'is_hidden', pokepedia_bool(e->'is_hidden'),
+                                                        'slot', pokepedia_int(e->'slot')) ORDER BY pokepedia_int(e->'slot')), '[]'::jsonb) AS abilities
+             FROM jsonb_array_elements(pokepedia_array(d.abilities)) e) ab
       CROSS JOIN LATERAL (
-           SELECT max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'hp')              AS hp,
-                  max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'attack')          AS attack,
-                  max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'defense')         AS defense,
-                  max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'special-attack')  AS special_attack,
-                  max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'special-defense') AS special_defense,
-                  max((e->>'base_stat')::int) FILTER (WHERE e#>>'{stat,name}' = 'speed')           AS speed,
-                  sum((e->>'base_stat')::int)::int                                                 AS total
-             FROM jsonb_array_elements(d.stats) e) st
-     WHERE r.resource_type = 'pokemon' AND r.deleted_at IS NULL
+           SELECT max(pokepedia_int(e->'base_stat')) FILTER (WHERE e#>>'{stat,name}' = 'hp')              AS hp,
+                  max(pokepedia_int(e->'base_stat')) FILTER (WHERE e#>>'{stat,name}' = 'attack')          AS attack,
+                  max(pokepedia_int(e->'base_stat')) FILTER (WHERE e#>>'{stat,name}' = 'defense')         AS defense,
+                  max(pokepedia_int(e->'base_stat')) FILTER (WHERE e#>>'{stat,name}' = 'special-attack')  AS special_attack,
+                  max(pokepedia_int(e->'base_stat')) FILTER (WHERE e#>>'{stat,name}' = 'special-defense') AS special_defense,
+                  max(pokepedia_int(e->'base_stat')) FILTER (WHERE e#>>'{stat,name}' = 'speed')           AS speed,
+                  sum(pokepedia_int(e->'base_stat'))::int                                                 AS total
+             FROM jsonb_array_elements(pokepedia_array(d.stats)) e) st
+     WHERE r.resource_type = 'pokemon' AND r.deleted_at IS NULL AND r.resource_key ~ '^-?[0-9]{1,9}$'
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order,
         is_default = excluded.is_default, species_id = excluded.species_id, generation = excluded.generation,
         types = excluded.types, type_primary = excluded.type_primary, type_secondary = excluded.type_secondary,
@@ -236,12 +250,12 @@ BEGIN
     WITH RECURSIVE src AS (
         SELECT r.resource_key::int AS chain_id, r.data AS d FROM pokeapi_resources r JOIN pg_temp.pokepedia_todo t
             ON t.resource_type = r.resource_type AND t.resource_key = r.resource_key
-         WHERE r.resource_type = 'evolution-chain' AND r.deleted_at IS NULL
+         WHERE r.resource_type = 'evolution-chain' AND r.deleted_at IS NULL AND r.resource_key ~ '^-?[0-9]{1,9}$'
     ), walk AS (
         SELECT chain_id, d->'chain' AS node, NULL::int AS parent, 0 AS depth, ARRAY[0]::int[] AS pos FROM src
         UNION ALL
         SELECT w.chain_id, e.node, pokepedia_url_id(w.node#>>'{species,url}'), w.depth + 1, w.pos || e.o::int
-          FROM walk w, jsonb_array_elements(w.node->'evolves_to') WITH ORDINALITY AS e(node, o)
+          FROM walk w, jsonb_array_elements(pokepedia_array(w.node->'evolves_to')) WITH ORDINALITY AS e(node, o)
     )
     INSERT INTO pokepedia_evolution_chains AS c (id, baby_trigger_item, stages, updated_at)
     SELECT s.chain_id, s.d#>>'{baby_trigger_item,name}',
@@ -266,16 +280,16 @@ BEGIN
     GET DIAGNOSTICS n_del = ROW_COUNT;
     INSERT INTO pokepedia_moves AS m (id, name, type, damage_class, power, accuracy, pp, priority, effect_chance,
         generation, target, short_effect, updated_at)
-    SELECT (d->>'id')::int, d->>'name', d#>>'{type,name}', d#>>'{damage_class,name}',
-           (d->>'power')::int, (d->>'accuracy')::int, (d->>'pp')::int, (d->>'priority')::int,
-           (d->>'effect_chance')::int, pokepedia_url_id(d#>>'{generation,url}'), d#>>'{target,name}',
+    SELECT k::int, coalesce(d->>'name', k), d#>>'{type,name}', d#>>'{damage_class,name}',
+           pokepedia_int(d->'power'), pokepedia_int(d->'accuracy'), pokepedia_int(d->'pp'), pokepedia_int(d->'priority'),
+           pokepedia_int(d->'effect_chance'), pokepedia_url_id(d#>>'{generation,url}'), d#>>'{target,name}',
            (SELECT replace(e->>'short_effect', '$effect_chance', coalesce(d->>'effect_chance', ''))
-              FROM jsonb_array_elements(d->'effect_entries') e WHERE e#>>'{language,name}' = 'en' LIMIT 1),
+              FROM jsonb_array_elements(pokepedia_array(d->'effect_entries')) e WHERE e#>>'{language,name}' = 'en' LIMIT 1),
            now()
-      FROM (SELECT r.data - '{learned_by_pokemon,flavor_text_entries,machines,names,contest_combos,past_values}'::text[] AS d
+      FROM (SELECT r.resource_key AS k, r.data - '{learned_by_pokemon,flavor_text_entries,machines,names,contest_combos,past_values}'::text[] AS d
               FROM pokeapi_resources r JOIN pg_temp.pokepedia_todo t
                 ON t.resource_type = r.resource_type AND t.resource_key = r.resource_key
-             WHERE r.resource_type = 'move' AND r.deleted_at IS NULL OFFSET 0) src
+             WHERE r.resource_type = 'move' AND r.deleted_at IS NULL AND r.resource_key ~ '^-?[0-9]{1,9}$' OFFSET 0) src
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, damage_class = excluded.damage_class,
         power = excluded.power, accuracy = excluded.accuracy, pp = excluded.pp, priority = excluded.priority,
         effect_chance = excluded.effect_chance, generation = excluded.generation, target = excluded.target,
@@ -291,15 +305,15 @@ BEGIN
     GET DIAGNOSTICS n_del = ROW_COUNT;
     INSERT INTO pokepedia_types AS ty (id, name, generation, move_damage_class, double_damage_to, half_damage_to,
         no_damage_to, double_damage_from, half_damage_from, no_damage_from, updated_at)
-    SELECT (d->>'id')::int, d->>'name', pokepedia_url_id(d#>>'{generation,url}'), d#>>'{move_damage_class,name}',
+    SELECT k::int, coalesce(d->>'name', k), pokepedia_url_id(d#>>'{generation,url}'), d#>>'{move_damage_class,name}',
            pokepedia_names(d#>'{damage_relations,double_damage_to}'), pokepedia_names(d#>'{damage_relations,half_damage_to}'),
            pokepedia_names(d#>'{damage_relations,no_damage_to}'), pokepedia_names(d#>'{damage_relations,double_damage_from}'),
            pokepedia_names(d#>'{damage_relations,half_damage_from}'), pokepedia_names(d#>'{damage_relations,no_damage_from}'),
            now()
-      FROM (SELECT r.data - '{pokemon,moves,sprites,names,game_indices,past_damage_relations}'::text[] AS d
+      FROM (SELECT r.resource_key AS k, r.data - '{pokemon,moves,sprites,names,game_indices,past_damage_relations}'::text[] AS d
               FROM pokeapi_resources r JOIN pg_temp.pokepedia_todo t
                 ON t.resource_type = r.resource_type AND t.resource_key = r.resource_key
-             WHERE r.resource_type = 'type' AND r.deleted_at IS NULL OFFSET 0) src
+             WHERE r.resource_type = 'type' AND r.deleted_at IS NULL AND r.resource_key ~ '^-?[0-9]{1,9}$' OFFSET 0) src
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, generation = excluded.generation,
         move_damage_class = excluded.move_damage_class, double_damage_to = excluded.double_damage_to,
         half_damage_to = excluded.half_damage_to, no_damage_to = excluded.no_damage_to,

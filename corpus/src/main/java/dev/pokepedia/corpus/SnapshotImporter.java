@@ -78,7 +78,6 @@ public final class SnapshotImporter {
                 throw new PokepediaException(PokepediaException.ErrorCode.CONFIGURATION,
                         "Another import is running against this database", "Wait for it to finish, then rerun", null);
             }
-            DocumentValidator validator = options.validate() ? loadSchemas(options.source()) : null;
             phase.set("comparing with the store");
             run.stored = store.loadIndex();
             long runId = options.dryRun() ? 0 : ImportRuns.start(database, source);
@@ -87,6 +86,9 @@ public final class SnapshotImporter {
             Map<String, Duration> phases = new java.util.LinkedHashMap<>();
             Instant mark = clock.instant();
             try {
+                // why: a schema pass reads the source once more (a URL is downloaded twice); schemas sit after the
+                // documents in GitHub archives, so a single streaming pass cannot validate
+                DocumentValidator validator = options.validate() ? loadSchemas(options.source()) : null;
                 phase.set("importing");
                 pipeline(run, store, validator);
                 mark = lap(phases, "reading", mark);
@@ -108,7 +110,7 @@ public final class SnapshotImporter {
             } catch (PokepediaException e) {
                 failure = e;
             } catch (SQLException e) {
-                failure = lostDatabase(e, run);
+                failure = classify(e);
             }
             if (failure == null && options.validate() && !options.allowInvalid() && !run.invalid.isEmpty()) {
                 failure = new PokepediaException(PokepediaException.ErrorCode.INVALID_DOCUMENTS,
@@ -124,8 +126,19 @@ public final class SnapshotImporter {
             phase.set("done");
             return report;
         } catch (SQLException e) {
-            throw lostDatabase(e, run);
+            throw classify(e);
         }
+    }
+
+    /** Connection trouble means "rerun when the database is back"; anything else is a statement that failed. */
+    private PokepediaException classify(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
+            return lostDatabase(e);
+        }
+        return new PokepediaException(PokepediaException.ErrorCode.INTERNAL, "A database statement failed during " + phase.get()
+                + " (SQLSTATE " + state + "): " + e.getMessage() + "; " + written.get() + " documents of this run were committed",
+                "Committed documents are kept and their projection work stays queued; rerun after fixing the cause", e);
     }
 
     private Instant lap(Map<String, Duration> phases, String name, Instant since) {
@@ -167,7 +180,7 @@ public final class SnapshotImporter {
         return catalog;
     }
 
-    private DatabaseUnavailableException lostDatabase(SQLException e, Run run) {
+    private DatabaseUnavailableException lostDatabase(SQLException e) {
         return new DatabaseUnavailableException("Lost the database while importing (" + e.getMessage() + "); "
                 + written.get() + " documents of this run were committed before it",
                 "Bring the database back and rerun: committed documents are skipped, the rest is written", e);

@@ -31,6 +31,7 @@ public final class CanonicalStore implements AutoCloseable {
     private final Connection conn;
     private final CopyManager copy;
     private boolean stagingReady;
+    private boolean locked;
 
     public CanonicalStore(Connection conn) throws SQLException {
         this.conn = conn;
@@ -38,14 +39,14 @@ public final class CanonicalStore implements AutoCloseable {
         this.copy = conn.unwrap(PGConnection.class).getCopyAPI();
     }
 
-    /** Takes the cluster-wide import lock for this session, or returns false if another import holds it. */
+    /** Takes this database's import lock for the session (released by {@link #close}), or false if another import holds it. */
     public boolean tryLock() throws SQLException {
         try (Statement st = conn.createStatement();
              ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(hashtext('pokepedia:import'))")) {
             rs.next();
-            boolean ok = rs.getBoolean(1);
+            locked = rs.getBoolean(1);
             conn.commit();
-            return ok;
+            return locked;
         }
     }
 
@@ -212,6 +213,19 @@ public final class CanonicalStore implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        conn.close();
+        try {
+            if (locked && !conn.isClosed()) {
+                // why: the pool keeps the session alive, and a session-level advisory lock would outlive this run
+                conn.rollback();
+                try (Statement st = conn.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(hashtext('pokepedia:import'))");
+                }
+                conn.commit();
+            }
+        } catch (SQLException e) {
+            // the session is gone, and its lock with it
+        } finally {
+            conn.close();
+        }
     }
 }

@@ -3,7 +3,16 @@ package dev.pokepedia.corpus.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pokepedia.corpus.Fixtures;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +42,60 @@ class CanonicalizerTest {
                 }""");
         assertThat(pretty.sha256()).isEqualTo(compact.sha256());
         assertThat(pretty.json()).isEqualTo(compact.json());
+    }
+
+    @Test
+    void sorted_and_unsorted_input_give_identical_bytes_for_every_kind_of_value() throws IOException {
+        // already sorted: the streaming path; unsorted: the tree path; both must write exactly this
+        String expected = "{\"a\":1.5,\"b\":-2,\"c\":12345678901234567890,\"d\":true,\"e\":false,\"f\":null,"
+                + "\"g\":\"\u00e9\\\"\\\\/\\t\",\"h\":[{\"x\":0.001,\"y\":[]},{}],\"name\":\"pikachu\"}";
+        var sorted = canon("{\"a\": 1.5, \"b\": -2, \"c\": 12345678901234567890, \"d\": true, \"e\": false, \"f\": null,"
+                + " \"g\": \"\\u00e9\\\"\\\\\\/\\t\", \"h\": [{\"x\": 0.001, \"y\": []}, {}], \"name\": \"pikachu\"}");
+        var unsorted = canon("{\"name\": \"pikachu\", \"h\": [{\"y\": [], \"x\": 0.001}, {}], \"g\": \"\u00e9\\\"\\\\/\\t\","
+                + " \"f\": null, \"e\": false, \"d\": true, \"c\": 12345678901234567890, \"b\": -2, \"a\": 1.5}");
+        assertThat(new String(unsorted.json(), StandardCharsets.UTF_8)).isEqualTo(new String(sorted.json(), StandardCharsets.UTF_8));
+        assertThat(unsorted.sha256()).isEqualTo(sorted.sha256());
+        assertThat(new String(sorted.json(), StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+
+    @Test
+    void every_fixture_document_hashes_the_same_with_keys_reversed() throws IOException {
+        ObjectMapper reversing = new ObjectMapper();
+        for (var e : Fixtures.documents(Fixtures.mini0710()).entrySet()) {
+            byte[] reversed = reversing.writerWithDefaultPrettyPrinter().writeValueAsBytes(reverseKeys(e.getValue().tree()));
+            var fromFixture = canonicalizer.canonicalize(e.getValue().bytes());
+            var fromReversed = canonicalizer.canonicalize(reversed);
+            assertThat(fromReversed.sha256()).as("%s", e.getKey()).isEqualTo(fromFixture.sha256());
+            assertThat(fromFixture.tree()).as("%s", e.getKey()).isEqualTo(e.getValue().tree());
+        }
+    }
+
+    @Test
+    void name_is_the_top_level_name_string_whatever_the_key_order() throws IOException {
+        assertThat(canon("{\"id\":25,\"name\":\"pikachu\"}").name()).isEqualTo("pikachu");
+        assertThat(canon("{\"name\":\"pikachu\",\"id\":25}").name()).isEqualTo("pikachu");
+        assertThat(canon("{\"a\":{\"name\":\"nested\"},\"b\":1}").name()).isNull();
+        assertThat(canon("{\"b\":1,\"a\":{\"name\":\"nested\"}}").name()).isNull();
+        assertThat(canon("{\"id\":1,\"name\":{\"en\":\"x\"}}").name()).isNull();
+        assertThat(canon("{\"name\":42}").name()).isNull();
+        assertThat(canon("[{\"name\":\"in-array\"}]").name()).isNull();
+    }
+
+    private static JsonNode reverseKeys(JsonNode node) {
+        if (node.isObject()) {
+            List<String> keys = new ArrayList<>();
+            node.fieldNames().forEachRemaining(keys::add);
+            Collections.reverse(keys);
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            keys.forEach(k -> out.set(k, reverseKeys(node.get(k))));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(n -> out.add(reverseKeys(n)));
+            return out;
+        }
+        return node;
     }
 
     @Test
