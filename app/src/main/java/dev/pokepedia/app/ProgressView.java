@@ -45,7 +45,7 @@ final class ProgressView implements AutoCloseable {
                 bar.maxHint(s.total());
             }
             bar.stepTo(s.done());
-            bar.setExtraMessage(s.status());
+            bar.setExtraMessage(" " + s.status());
         } else if (plain != null) {
             Duration t = Duration.ofNanos(System.nanoTime() - startNanos);
             String pct = s.total() > 0 ? String.format(" %.0f%%", 100.0 * s.done() / s.total()) : "";
