@@ -1,0 +1,15 @@
+package dev.pokepedia.media;
+
+/**
+ * One row of {@code pokepedia_assets}: a media file the corpus references.
+ *
+ * @param path         object path, the upstream repository layout, e.g. {@code sprites/pokemon/25.png}
+ * @param sourceUrl    the upstream URL as the documents reference it
+ * @param kind         {@code sprite} or {@code cry}
+ * @param storedSha256 hex SHA-256 of what is stored, or null if nothing is stored yet
+ */
+public record Asset(long id, String bucket, String path, String sourceUrl, String kind, String status, String storedSha256) {
+
+    public static final String SPRITES_BUCKET = "pokedex-sprites";
+    public static final String CRIES_BUCKET = "pokedex-cries";
+}

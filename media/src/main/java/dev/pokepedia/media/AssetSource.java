@@ -1,0 +1,29 @@
+package dev.pokepedia.media;
+
+import java.util.Collection;
+
+/**
+ * Where the bytes of assets come from: a folder with the upstream repository layout, a .tar.gz of such a tree
+ * (read as a stream), or HTTP (upstream URLs or a mirror base URL). A source delivers every asset it is asked for
+ * exactly once to the sink: as bytes, as missing (the source does not have it), or as failed.
+ */
+public interface AssetSource {
+
+    /** Human-readable, recorded with missing assets ("missing from …"). */
+    String describe();
+
+    /** Delivers each wanted asset to the sink; may call the sink from several threads at once. */
+    void deliver(Collection<Asset> wanted, AssetSink sink) throws InterruptedException;
+
+    /** Receives what a source found. Thread-safe. */
+    interface AssetSink {
+        /** The source has the asset; {@code bytes} is its complete content. */
+        void found(Asset asset, byte[] bytes);
+
+        /** The source does not have the asset (HTTP 404, absent from the folder or archive). Not an error. */
+        void missing(Asset asset, String reason);
+
+        /** The source failed for this asset (after its own retries); the asset stays due for a later run. */
+        void failed(Asset asset, String error);
+    }
+}

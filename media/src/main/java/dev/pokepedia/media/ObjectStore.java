@@ -1,0 +1,38 @@
+package dev.pokepedia.media;
+
+import java.util.Optional;
+
+/**
+ * Where mirrored bytes live: a local folder or an S3-compatible service. Implementations are thread-safe.
+ * Paths are the upstream repository layout ({@code sprites/pokemon/25.png}); buckets are {@code pokedex-sprites}
+ * and {@code pokedex-cries}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** Creates the bucket if it does not exist. */
+    void ensureBucket(String bucket);
+
+    /**
+     * Writes an object and returns only once the backend confirmed it. The SHA-256 (hex) is kept with the object
+     * (S3 user metadata {@code sha256}), so later runs and {@code verify --deep} can compare without downloading.
+     */
+    void put(String bucket, String path, byte[] content, String contentType, String sha256);
+
+    /** Size and stored SHA-256 (null if the backend has none) of an object, or empty if it does not exist. */
+    Optional<StoredObject> head(String bucket, String path);
+
+    /** The object's bytes, or empty if it does not exist. */
+    Optional<byte[]> get(String bucket, String path);
+
+    void delete(String bucket, String path);
+
+    /** Human-readable location for messages, e.g. {@code file:///data/storage} or {@code s3://host:9000}. */
+    String describe();
+
+    @Override
+    default void close() {
+    }
+
+    /** What a backend knows about a stored object without reading it. */
+    record StoredObject(long size, String sha256, String contentType) {}
+}
