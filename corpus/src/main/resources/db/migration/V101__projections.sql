@@ -124,7 +124,9 @@ $$ SELECT coalesce(jsonb_agg(e->>'name' ORDER BY o), '[]'::jsonb) FROM jsonb_arr
 
 CREATE FUNCTION pokepedia_refresh_projections()
     RETURNS TABLE (projection text, upserted bigint, deleted bigint)
-    LANGUAGE plpgsql AS
+    LANGUAGE plpgsql
+    SET jit = off -- why: row estimates over jsonb look huge; JIT compilation costs more than these queries
+AS
 $fn$
 DECLARE
     n_up  bigint;
@@ -132,7 +134,10 @@ DECLARE
 BEGIN
     -- why: claim the pending rows first; concurrent callers skip what another already claimed (the DELETE waits
     -- for, then skips, rows deleted by a concurrent transaction), and a rollback hands them back.
-    CREATE TEMP TABLE IF NOT EXISTS pg_temp.pokepedia_todo (resource_type text, resource_key text) ON COMMIT DELETE ROWS;
+    IF to_regclass('pg_temp.pokepedia_todo') IS NULL THEN
+        CREATE TEMP TABLE pokepedia_todo (resource_type text, resource_key text) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE pokepedia_todo_pokemon (id text PRIMARY KEY) ON COMMIT DELETE ROWS;
+    END IF;
     TRUNCATE pg_temp.pokepedia_todo;
     WITH claimed AS (DELETE FROM pokepedia_projection_pending RETURNING resource_type, resource_key)
     INSERT INTO pg_temp.pokepedia_todo SELECT * FROM claimed;
@@ -175,7 +180,6 @@ BEGIN
     projection := 'pokepedia_species'; upserted := n_up; deleted := n_del; RETURN NEXT;
 
     -- pokemon (depends on its species for the generation) -------------------------------------------------
-    CREATE TEMP TABLE IF NOT EXISTS pg_temp.pokepedia_todo_pokemon (id text PRIMARY KEY) ON COMMIT DELETE ROWS;
     TRUNCATE pg_temp.pokepedia_todo_pokemon;
     INSERT INTO pg_temp.pokepedia_todo_pokemon
     SELECT resource_key FROM pg_temp.pokepedia_todo WHERE resource_type = 'pokemon'

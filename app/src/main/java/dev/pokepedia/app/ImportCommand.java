@@ -57,27 +57,33 @@ final class ImportCommand implements Callable<Integer> {
                     options.batchBytes(), threads);
         }
         try (var opened = settings.openDatabase()) {
-            SnapshotImporter importer = new SnapshotImporter(opened.db(), HttpClient.newBuilder()
-                    .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build(), Clock.systemUTC());
-            ImportReport report;
-            try (var view = new ProgressView("import", "MB", 1 << 20, () -> snapshot(importer.progress()), settings.json())) {
-                report = importer.run(options);
-            }
-            if (settings.json()) {
-                System.out.println(ImportRuns.toJson(report).toPrettyString());
-            } else {
-                print(report, System.out);
-            }
-            if (report.failure() != null) {
-                throw report.failure();
-            }
-            if (!report.problems().isEmpty()) {
-                throw new PokepediaException(PokepediaException.ErrorCode.BAD_SOURCE,
-                        report.problems().size() + " entries of " + report.source() + " were skipped (listed above); everything else is stored",
-                        "Fix or remove those entries; rerunning writes only what is missing", null);
-            }
+            run(opened, settings, options);
             return 0;
         }
+    }
+
+    /** Runs an import, prints its report, and throws when it failed or skipped entries (shared with {@code sync}). */
+    static ImportReport run(GlobalOptions.Opened opened, GlobalOptions.Settings settings, ImportOptions options) {
+        SnapshotImporter importer = new SnapshotImporter(opened.db(), HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build(), Clock.systemUTC());
+        ImportReport report;
+        try (var view = new ProgressView("import", "MB", 1 << 20, () -> snapshot(importer.progress()), settings.json())) {
+            report = importer.run(options);
+        }
+        if (settings.json()) {
+            System.out.println(ImportRuns.toJson(report).toPrettyString());
+        } else {
+            print(report, System.out);
+        }
+        if (report.failure() != null) {
+            throw report.failure();
+        }
+        if (!report.problems().isEmpty()) {
+            throw new PokepediaException(PokepediaException.ErrorCode.BAD_SOURCE,
+                    report.problems().size() + " entries of " + report.source() + " were skipped (listed above); everything else is stored",
+                    "Fix or remove those entries; rerunning writes only what is missing", null);
+        }
+        return report;
     }
 
     private static ProgressView.Snapshot snapshot(ImportProgress p) {

@@ -12,6 +12,14 @@ public interface AssetSource {
     /** Human-readable, recorded with missing assets ("missing from …"). */
     String describe();
 
+    /**
+     * Whether reading everything again is cheap (a local folder or archive). Then stored assets are re-read and
+     * re-hashed to notice changed files; otherwise (HTTP) only assets not yet stored are asked for.
+     */
+    default boolean cheapToReread() {
+        return false;
+    }
+
     /** Delivers each wanted asset to the sink; may call the sink from several threads at once. */
     void deliver(Collection<Asset> wanted, AssetSink sink) throws InterruptedException;
 

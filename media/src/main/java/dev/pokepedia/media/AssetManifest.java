@@ -1,0 +1,136 @@
+package dev.pokepedia.media;
+
+import dev.pokepedia.core.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code pokepedia_assets}: built from the canonical store, read by the mirror engine, updated with outcomes. */
+public final class AssetManifest {
+
+    /** What a manifest refresh did. */
+    public record Refresh(long documentsScanned, long referencesFound, long assetsAdded) {}
+
+    /** What happened to one asset in a mirror run. */
+    public record Outcome(long assetId, String status, String sha256, Long bytes, String contentType, String missingFrom, String error) {}
+
+    /** Per-bucket state, for summaries, verify and the dashboard. */
+    public record BucketState(String bucket, long total, long stored, long missing, long failed, long pending, long storedBytes) {}
+
+    private final Database database;
+
+    public AssetManifest(Database database) {
+        this.database = database;
+    }
+
+    /** Adds every media URL referenced by documents that changed since the last refresh. */
+    public Refresh refresh() {
+        try (Connection c = database.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM pokepedia_refresh_asset_manifest()")) {
+            rs.next();
+            return new Refresh(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /** Assets of one kind ({@code sprite} | {@code cry}) to work on; with {@code includeStored} also those already stored. */
+    public List<Asset> due(String kind, boolean includeStored) {
+        String sql = "SELECT id, bucket, path, source_url, asset_kind, status, sha256 FROM pokepedia_assets WHERE asset_kind = ?"
+                + (includeStored ? "" : " AND status <> 'stored'") + " ORDER BY bucket, path";
+        List<Asset> out = new ArrayList<>();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, kind);
+            ps.setFetchSize(5000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /**
+     * Records outcomes in one statement. A row becomes 'stored' only through an outcome the engine creates after the
+     * backend confirmed the write.
+     */
+    public void record(Collection<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        int n = outcomes.size();
+        Long[] ids = new Long[n];
+        String[] status = new String[n];
+        String[] sha = new String[n];
+        Long[] bytes = new Long[n];
+        String[] type = new String[n];
+        String[] missing = new String[n];
+        String[] error = new String[n];
+        int i = 0;
+        for (Outcome o : outcomes) {
+            ids[i] = o.assetId();
+            status[i] = o.status();
+            sha[i] = o.sha256();
+            bytes[i] = o.bytes();
+            type[i] = o.contentType();
+            missing[i] = o.missingFrom();
+            error[i] = o.error();
+            i++;
+        }
+        String sql = """
+                UPDATE pokepedia_assets a SET
+                       status = u.status,
+                       sha256 = coalesce(u.sha256, a.sha256),
+                       bytes = coalesce(u.bytes, a.bytes),
+                       content_type = coalesce(u.content_type, a.content_type),
+                       missing_from = CASE WHEN u.status = 'missing' THEN u.missing_from END,
+                       last_error = CASE WHEN u.status = 'failed' THEN u.error END,
+                       attempts = CASE WHEN u.status = 'failed' THEN a.attempts + 1 ELSE 0 END,
+                       stored_at = CASE WHEN u.status = 'stored' AND a.sha256 IS DISTINCT FROM u.sha256 THEN now() ELSE a.stored_at END,
+                       updated_at = now()
+                  FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])
+                       AS u(id, status, sha256, bytes, content_type, missing_from, error)
+                 WHERE a.id = u.id""";
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", status));
+            ps.setArray(3, c.createArrayOf("text", sha));
+            ps.setArray(4, c.createArrayOf("bigint", bytes));
+            ps.setArray(5, c.createArrayOf("text", type));
+            ps.setArray(6, c.createArrayOf("text", missing));
+            ps.setArray(7, c.createArrayOf("text", error));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    public Map<String, BucketState> buckets() {
+        String sql = """
+                SELECT bucket, count(*), count(*) FILTER (WHERE status = 'stored'), count(*) FILTER (WHERE status = 'missing'),
+                       count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'pending'),
+                       coalesce(sum(bytes) FILTER (WHERE status = 'stored'), 0)
+                  FROM pokepedia_assets GROUP BY bucket ORDER BY bucket""";
+        Map<String, BucketState> out = new LinkedHashMap<>();
+        try (Connection c = database.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new BucketState(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+}

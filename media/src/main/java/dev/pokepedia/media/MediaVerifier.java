@@ -1,0 +1,134 @@
+package dev.pokepedia.media;
+
+import dev.pokepedia.core.Database;
+import dev.pokepedia.corpus.VerifyReport;
+import dev.pokepedia.corpus.internal.Canonicalizer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Media checks for {@code verify}: projection paths are accounted for; with {@code --deep}, stored objects re-hash. */
+public final class MediaVerifier {
+
+    private static final int EXAMPLES = 10;
+
+    private final Database database;
+    private final AssetManifest manifest;
+
+    public MediaVerifier(Database database) {
+        this.database = database;
+        this.manifest = new AssetManifest(database);
+    }
+
+    /** Empty when no media was mirrored yet (then there is nothing to check). */
+    public List<VerifyReport.Check> verify(ObjectStore deepStore) {
+        if (manifest.buckets().isEmpty()) {
+            return List.of();
+        }
+        List<VerifyReport.Check> checks = new ArrayList<>();
+        checks.add(projectionPaths());
+        manifest.buckets().values().forEach(b -> checks.add(new VerifyReport.Check("media " + b.bucket(), b.pending() == 0 && b.failed() == 0,
+                b.stored() + " stored (" + b.storedBytes() / 1_000_000 + " MB), " + b.missing() + " missing from their source, "
+                        + b.failed() + " failed, " + b.pending() + " not yet mirrored")));
+        if (deepStore != null) {
+            checks.add(deep(deepStore));
+        }
+        return checks;
+    }
+
+    private VerifyReport.Check projectionPaths() {
+        String sql = """
+                WITH paths AS (
+                    SELECT 'pokedex-sprites' AS bucket, sprite_front_default_path AS path, id FROM pokepedia_pokemon
+                    UNION ALL SELECT 'pokedex-sprites', sprite_official_artwork_path, id FROM pokepedia_pokemon
+                    UNION ALL SELECT 'pokedex-cries', cry_latest_path, id FROM pokepedia_pokemon
+                    UNION ALL SELECT 'pokedex-cries', cry_legacy_path, id FROM pokepedia_pokemon
+                )
+                SELECT p.bucket || '/' || p.path || ' (pokemon ' || p.id || ', ' || coalesce(a.status, 'not in the manifest') || ')'
+                  FROM paths p LEFT JOIN pokepedia_assets a ON a.bucket = p.bucket AND a.path = p.path
+                 WHERE p.path IS NOT NULL AND (a.status IS NULL OR a.status NOT IN ('stored', 'missing'))
+                 ORDER BY 1""";
+        List<String> bad = new ArrayList<>();
+        long n = 0;
+        try (Connection c = database.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                n++;
+                if (bad.size() < EXAMPLES) {
+                    bad.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+        return new VerifyReport.Check("media paths", n == 0, n == 0
+                ? "every sprite and cry path in pokepedia_pokemon is stored or listed as missing"
+                : n + " projection paths are neither stored nor listed missing, e.g. " + String.join("; ", bad));
+    }
+
+    private VerifyReport.Check deep(ObjectStore store) {
+        List<String[]> stored = new ArrayList<>();
+        try (Connection c = database.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT bucket, path, sha256 FROM pokepedia_assets WHERE status = 'stored' ORDER BY bucket, path")) {
+            while (rs.next()) {
+                stored.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+        List<String> bad = Collections.synchronizedList(new ArrayList<>());
+        List<String[]> broken = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong mismatches = new AtomicLong();
+        Semaphore permits = new Semaphore(16);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String[] s : stored) {
+                permits.acquireUninterruptibly();
+                pool.execute(() -> {
+                    try {
+                        Optional<byte[]> bytes = store.get(s[0], s[1]);
+                        String why = bytes.isEmpty() ? "object is gone" : Canonicalizer.sha256(bytes.get()).equals(s[2]) ? null : "SHA-256 differs";
+                        if (why != null) {
+                            mismatches.incrementAndGet();
+                            broken.add(s);
+                            if (bad.size() < EXAMPLES) {
+                                bad.add(s[0] + "/" + s[1] + ": " + why);
+                            }
+                        }
+                    } finally {
+                        permits.release();
+                    }
+                });
+            }
+        }
+        markForRepair(broken);
+        return new VerifyReport.Check("media deep", mismatches.get() == 0, mismatches.get() == 0
+                ? stored.size() + " stored objects re-hashed in " + store.describe() + ", all match"
+                : mismatches.get() + " of " + stored.size() + " stored objects do not match; marked pending, so 'pokepedia media' "
+                  + "mirrors them again: " + String.join("; ", bad));
+    }
+
+    private void markForRepair(List<String[]> broken) {
+        if (broken.isEmpty()) {
+            return;
+        }
+        try (Connection c = database.connection(); var ps = c.prepareStatement(
+                "UPDATE pokepedia_assets SET status = 'pending', sha256 = NULL, updated_at = now() WHERE bucket = ? AND path = ?")) {
+            for (String[] s : broken) {
+                ps.setString(1, s[0]);
+                ps.setString(2, s[1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+}

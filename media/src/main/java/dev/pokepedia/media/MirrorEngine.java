@@ -1,0 +1,226 @@
+package dev.pokepedia.media;
+
+import dev.pokepedia.corpus.internal.Canonicalizer;
+import dev.pokepedia.media.internal.ContentTypes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors assets from their sources into an object store: sprites and cries side by side, each fanned out on
+ * virtual threads. Bytes are hashed as they arrive, checked against their extension, compared with what is stored,
+ * written, and only then recorded as stored. Outcomes are recorded in batches, so a killed run loses at most the
+ * last batch of records; the rerun finds those objects already in the store (same SHA-256) and does not upload them.
+ */
+public final class MirrorEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(MirrorEngine.class);
+    private static final int RECORD_BATCH = 500;
+    private static final int EXAMPLES = 20;
+
+    private final AssetManifest manifest;
+    private final ObjectStore store;
+    private final MirrorOptions options;
+    private final Clock clock;
+    private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+
+    /** Live counters of one kind, for progress bars. */
+    public static final class Progress {
+        public final AtomicLong total = new AtomicLong();
+        public final AtomicLong done = new AtomicLong();
+        public final AtomicLong bytes = new AtomicLong();
+    }
+
+    public MirrorEngine(AssetManifest manifest, ObjectStore store, MirrorOptions options, Clock clock) {
+        this.manifest = manifest;
+        this.store = store;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    public Map<String, Progress> progress() {
+        return progress;
+    }
+
+    /** Runs every kind ({@code sprite}, {@code cry}) that has a source, in parallel. */
+    public MirrorReport run(Map<String, AssetSource> sources) throws InterruptedException {
+        Instant start = clock.instant();
+        sources.keySet().forEach(k -> progress.put(k, new Progress()));
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<String> missing = Collections.synchronizedList(new ArrayList<>());
+        Map<String, MirrorReport.Counts> buckets = new TreeMap<>();
+        try (ExecutorService kinds = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Map<String, MirrorReport.Counts>>> futures = new ArrayList<>();
+            for (var e : sources.entrySet()) {
+                futures.add(kinds.submit(() -> runKind(e.getKey(), e.getValue(), failures, missing)));
+            }
+            for (var f : futures) {
+                try {
+                    buckets.putAll(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        return new MirrorReport(buckets, List.copyOf(failures), List.copyOf(missing), Duration.between(start, clock.instant()),
+                options.dryRun());
+    }
+
+    private Map<String, MirrorReport.Counts> runKind(String kind, AssetSource source, List<String> failures, List<String> missing)
+            throws InterruptedException {
+        List<Asset> due = manifest.due(kind, source.cheapToReread() || options.verifyRemote());
+        Progress p = progress.get(kind);
+        p.total.set(due.size());
+        if (!options.dryRun()) {
+            due.stream().map(Asset::bucket).distinct().forEach(store::ensureBucket);
+        }
+        Sink sink = new Sink(source, p, failures, missing);
+        source.deliver(due, sink);
+        sink.flush();
+        return sink.counts();
+    }
+
+    /** Receives the source's deliveries for one kind. */
+    private final class Sink implements AssetSource.AssetSink {
+        private final AssetSource source;
+        private final Progress progress;
+        private final List<String> failures;
+        private final List<String> missing;
+        private final List<AssetManifest.Outcome> pending = new ArrayList<>();
+        private final Map<String, long[]> perBucket = new ConcurrentHashMap<>(); // stored, unchanged, missing, failed, bytes, asked
+
+        Sink(AssetSource source, Progress progress, List<String> failures, List<String> missing) {
+            this.source = source;
+            this.progress = progress;
+            this.failures = failures;
+            this.missing = missing;
+        }
+
+        @Override
+        public void found(Asset a, byte[] bytes) {
+            try {
+                String problem = bytes.length > options.maxBytes()
+                        ? "is " + bytes.length + " bytes, over the " + options.maxBytes() + "-byte limit"
+                        : ContentTypes.mismatch(a.path(), bytes);
+                if (problem != null) {
+                    failed(a, a.bucket() + "/" + a.path() + " from " + source.describe() + " " + problem);
+                    return;
+                }
+                String sha = Canonicalizer.sha256(bytes);
+                String type = ContentTypes.forPath(a.path());
+                boolean recorded = "stored".equals(a.status()) && sha.equals(a.storedSha256());
+                if (recorded && !options.verifyRemote()) {
+                    count(a, 1, 0);
+                    return;
+                }
+                // why: not recorded as stored (new, or written just before a kill) or asked to check: ask the store
+                Optional<ObjectStore.StoredObject> there = store.head(a.bucket(), a.path());
+                if (there.isPresent() && sha.equals(there.get().sha256()) && there.get().size() == bytes.length) {
+                    if (!recorded && !options.dryRun()) {
+                        record(new AssetManifest.Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null));
+                    }
+                    count(a, 1, 0);
+                    return;
+                }
+                if (!options.dryRun()) {
+                    store.put(a.bucket(), a.path(), bytes, type, sha);
+                    record(new AssetManifest.Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null));
+                }
+                count(a, 0, bytes.length);
+            } catch (StorageException e) {
+                failed(a, e.getMessage());
+            } catch (RuntimeException e) {
+                log.warn("Mirroring {}/{} failed", a.bucket(), a.path(), e);
+                failed(a, a.bucket() + "/" + a.path() + ": " + e);
+            }
+        }
+
+        @Override
+        public void missing(Asset a, String reason) {
+            if ("stored".equals(a.status())) {
+                count(a, 1, 0); // why: a source lacking a file we already hold does not undo it
+                return;
+            }
+            if (!options.dryRun()) {
+                record(new AssetManifest.Outcome(a.id(), "missing", null, null, null, source.describe(), null));
+            }
+            if (missing.size() < EXAMPLES) {
+                missing.add(a.bucket() + "/" + a.path() + ": " + reason);
+            }
+            tally(a, 2, 0);
+        }
+
+        @Override
+        public void failed(Asset a, String error) {
+            if (!options.dryRun() && !"stored".equals(a.status())) {
+                record(new AssetManifest.Outcome(a.id(), "failed", null, null, null, null, error));
+            }
+            if (failures.size() < EXAMPLES) {
+                failures.add(error);
+            }
+            log.debug("failed: {}", error);
+            tally(a, 3, 0);
+        }
+
+        private void count(Asset a, int unchanged, long bytes) {
+            tally(a, unchanged == 1 ? 1 : 0, bytes);
+        }
+
+        private void tally(Asset a, int slot, long bytes) {
+            long[] c = perBucket.computeIfAbsent(a.bucket(), b -> new long[6]);
+            synchronized (c) {
+                c[slot]++;
+                c[4] += bytes;
+                c[5]++;
+            }
+            progress.done.incrementAndGet();
+            progress.bytes.addAndGet(bytes);
+        }
+
+        private void record(AssetManifest.Outcome o) {
+            List<AssetManifest.Outcome> batch = null;
+            synchronized (pending) {
+                pending.add(o);
+                if (pending.size() >= RECORD_BATCH) {
+                    batch = new ArrayList<>(pending);
+                    pending.clear();
+                }
+            }
+            if (batch != null) {
+                manifest.record(batch);
+            }
+        }
+
+        void flush() {
+            List<AssetManifest.Outcome> batch;
+            synchronized (pending) {
+                batch = new ArrayList<>(pending);
+                pending.clear();
+            }
+            manifest.record(batch);
+        }
+
+        Map<String, MirrorReport.Counts> counts() {
+            Map<String, MirrorReport.Counts> out = new TreeMap<>();
+            perBucket.forEach((b, c) -> out.put(b, new MirrorReport.Counts(c[0], c[1], c[2], c[3], c[4], c[5])));
+            return out;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.pokepedia.media;
+
+/**
+ * How to run a mirror pass.
+ *
+ * @param concurrency  uploads in flight per kind
+ * @param maxBytes     larger files are refused (reported failed)
+ * @param verifyRemote check the stored object itself (size + SHA-256) instead of trusting the manifest
+ * @param dryRun       read and compare, report what would be transferred, write nothing
+ */
+public record MirrorOptions(int concurrency, long maxBytes, boolean verifyRemote, boolean dryRun) {
+
+    public MirrorOptions {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1");
+        }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+    }
+
+    public static MirrorOptions defaults() {
+        return new MirrorOptions(16, 20L << 20, false, false);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.pokepedia.media;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The outcome of a mirror pass per bucket, with examples of what went wrong. */
+public record MirrorReport(Map<String, Counts> buckets, List<String> failures, List<String> missingExamples, Duration elapsed,
+                           boolean dryRun) {
+
+    /**
+     * Per bucket: {@code stored} objects written now (or that would be, in a dry run), {@code unchanged} already
+     * stored with the same SHA-256, {@code missing} absent from the source, {@code failed}, and bytes written.
+     */
+    public record Counts(long stored, long unchanged, long missing, long failed, long bytes, long asked) {}
+
+    public long totalFailed() {
+        return buckets.values().stream().mapToLong(Counts::failed).sum();
+    }
+
+    public long totalStored() {
+        return buckets.values().stream().mapToLong(Counts::stored).sum();
+    }
+}

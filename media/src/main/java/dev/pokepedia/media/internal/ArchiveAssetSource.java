@@ -1,0 +1,118 @@
+package dev.pokepedia.media.internal;
+
+import dev.pokepedia.corpus.SourceException;
+import dev.pokepedia.media.Asset;
+import dev.pokepedia.media.AssetSource;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Assets from a {@code .tar.gz}/{@code .tgz} of a repository-layout tree, read once as a stream (any top folders,
+ * e.g. {@code package/} of the npm package or {@code cries-2024-01-24/}). Entries with {@code ..}, absolute paths,
+ * links or over the size limit are never used; wanted assets the archive lacks are reported missing at the end.
+ */
+public final class ArchiveAssetSource implements AssetSource {
+
+    private final Path archive;
+    private final int concurrency;
+    private final long maxBytes;
+
+    public ArchiveAssetSource(Path archive, int concurrency, long maxBytes) {
+        this.archive = archive;
+        this.concurrency = concurrency;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public String describe() {
+        return archive.toString();
+    }
+
+    @Override
+    public boolean cheapToReread() {
+        return true;
+    }
+
+    @Override
+    public void deliver(Collection<Asset> wanted, AssetSink sink) throws InterruptedException {
+        Map<String, Asset> byPath = new HashMap<>();
+        wanted.forEach(a -> byPath.put(a.path(), a));
+        Semaphore permits = new Semaphore(concurrency);
+        String last = "(none)";
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+             InputStream raw = Files.newInputStream(archive);
+             TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                Asset a = match(e.getName(), byPath);
+                if (a == null) {
+                    continue;
+                }
+                if (!e.isFile() || e.isSymbolicLink() || e.isLink()) {
+                    byPath.remove(a.path());
+                    sink.failed(a, archive + ": entry '" + e.getName() + "' is a link or not a regular file; not used");
+                    continue;
+                }
+                byPath.remove(a.path());
+                if (e.getSize() > maxBytes) {
+                    sink.failed(a, archive + ": entry '" + e.getName() + "' is " + e.getSize() + " bytes, over the " + maxBytes + "-byte limit");
+                    continue;
+                }
+                byte[] bytes = tar.readNBytes((int) e.getSize());
+                if (bytes.length != e.getSize()) {
+                    throw new IOException("entry '" + e.getName() + "' is cut short");
+                }
+                last = e.getName();
+                permits.acquire();
+                pool.execute(() -> {
+                    try {
+                        sink.found(a, bytes);
+                    } finally {
+                        permits.release();
+                    }
+                });
+            }
+        } catch (IOException ex) {
+            throw new SourceException(archive + " is truncated or corrupt after entry '" + last + "': " + ex.getMessage(),
+                    "Fetch the archive again; assets stored so far are kept and skipped on the rerun", ex);
+        }
+        for (Asset a : byPath.values()) {
+            sink.missing(a, "absent from " + archive);
+        }
+    }
+
+    /** The wanted asset an entry holds, trying the entry path without 0–3 leading folders; hostile paths never match. */
+    static Asset match(String name, Map<String, Asset> byPath) {
+        if (name.startsWith("/") || name.contains("\\")) {
+            return null;
+        }
+        String[] seg = name.split("/");
+        for (String s : seg) {
+            if (s.equals("..") || s.equals(".")) {
+                return null;
+            }
+        }
+        String p = name;
+        for (int i = 0; i <= 3 && p != null; i++) {
+            Asset a = byPath.get(p);
+            if (a != null) {
+                return a;
+            }
+            int slash = p.indexOf('/');
+            p = slash < 0 ? null : p.substring(slash + 1);
+        }
+        return null;
+    }
+}

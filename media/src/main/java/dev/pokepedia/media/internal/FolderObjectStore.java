@@ -1,0 +1,114 @@
+package dev.pokepedia.media.internal;
+
+import dev.pokepedia.corpus.internal.Canonicalizer;
+import dev.pokepedia.media.ObjectStore;
+import dev.pokepedia.media.StorageException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * Objects as plain files at {@code <root>/<bucket>/<path>}, written atomically (temp file + rename) so a killed run
+ * never leaves a half-written object under the final name.
+ */
+public final class FolderObjectStore implements ObjectStore {
+
+    private final Path root;
+
+    public FolderObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The file of an object; refuses anything that would leave the bucket folder. */
+    public Path file(String bucket, String path) {
+        Path dir = root.resolve(bucket).normalize();
+        Path f = dir.resolve(path).normalize();
+        if (!dir.startsWith(root) || !f.startsWith(dir) || f.equals(dir) || path.startsWith("/")) {
+            throw new StorageException("Refusing object path '" + bucket + "/" + path + "': it leaves the storage folder",
+                    "Object paths are relative, without '..'", false, null);
+        }
+        return f;
+    }
+
+    @Override
+    public void ensureBucket(String bucket) {
+        try {
+            Files.createDirectories(file(bucket, ".keep").getParent());
+        } catch (IOException e) {
+            throw failure("create bucket folder", bucket, "", e);
+        }
+    }
+
+    @Override
+    public void put(String bucket, String path, byte[] content, String contentType, String sha256) {
+        Path f = file(bucket, path);
+        Path tmp = null;
+        try {
+            Files.createDirectories(f.getParent());
+            tmp = Files.createTempFile(f.getParent(), ".upload-", ".tmp");
+            Files.write(tmp, content);
+            try {
+                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort; the error below is what matters
+                }
+            }
+            throw failure("write", bucket, path, e);
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> head(String bucket, String path) {
+        // why: files carry no metadata we could trust portably, so the hash is computed; sprites and cries are small
+        return get(bucket, path).map(b -> new StoredObject(b.length, Canonicalizer.sha256(b), ContentTypes.forPath(path)));
+    }
+
+    @Override
+    public Optional<byte[]> get(String bucket, String path) {
+        try {
+            return Optional.of(Files.readAllBytes(file(bucket, path)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("read", bucket, path, e);
+        }
+    }
+
+    @Override
+    public void delete(String bucket, String path) {
+        try {
+            Files.deleteIfExists(file(bucket, path));
+        } catch (IOException e) {
+            throw failure("delete", bucket, path, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return root.toUri().toString();
+    }
+
+    private StorageException failure(String what, String bucket, String path, IOException e) {
+        String msg = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+        boolean full = msg.contains("No space left");
+        return new StorageException("Cannot " + what + " " + bucket + "/" + path + " under " + root + ": " + msg,
+                full ? "The disk is full: free space, then rerun (stored assets are skipped)" : "Check permissions of " + root,
+                !full, e);
+    }
+}
