@@ -10,6 +10,9 @@ import dev.pokepedia.media.internal.ArchiveAssetSource;
 import dev.pokepedia.media.internal.FolderAssetSource;
 import dev.pokepedia.media.internal.FolderObjectStore;
 import dev.pokepedia.testkit.FreshDatabase;
+import dev.pokepedia.testkit.S3TestServer;
+import dev.pokepedia.media.internal.S3Config;
+import dev.pokepedia.media.internal.S3ObjectStore;
 import dev.pokepedia.testkit.SharedData;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,6 +48,9 @@ class MirrorIT {
 
     @RegisterExtension
     static FreshDatabase db = new FreshDatabase();
+
+    @RegisterExtension
+    static S3TestServer s3 = new S3TestServer();
 
     private static final Path FIXTURES = SharedData.repoRoot().resolve("media/src/test/resources/fixtures/media");
     private static final Path SPRITES = FIXTURES.resolve("sprites-mini");
@@ -166,6 +172,27 @@ class MirrorIT {
         MirrorReport second = mirror(store);
         assertThat(second.totalStored()).as("second run uploads nothing").isZero();
         assertThat(second.buckets().values().stream().mapToLong(MirrorReport.Counts::unchanged).sum()).isEqualTo(files.size());
+    }
+
+    @Test
+    void mirrors_into_s3_with_sha256_metadata_and_a_rerun_transfers_nothing() throws Exception {
+        S3Config cfg = S3Config.parse("s3://?endpoint=" + s3.endpoint() + "&region=" + s3.region(),
+                Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()));
+        Map<String, byte[]> files = new TreeMap<>(fixtureFiles(SPRITES));
+        files.putAll(fixtureFiles(CRIES));
+        try (ObjectStore store = new S3ObjectStore(cfg)) {
+            MirrorReport first = mirror(store);
+            assertThat(first.totalStored()).isEqualTo(files.size());
+            for (var e : files.entrySet()) {
+                String bucket = e.getKey().startsWith("cries/") ? Asset.CRIES_BUCKET : Asset.SPRITES_BUCKET;
+                assertThat(store.get(bucket, e.getKey())).as(e.getKey()).hasValueSatisfying(b -> assertThat(b).isEqualTo(e.getValue()));
+                assertThat(store.head(bucket, e.getKey()).orElseThrow().sha256())
+                        .isEqualTo(dev.pokepedia.corpus.internal.Canonicalizer.sha256(e.getValue()));
+            }
+            MirrorReport second = mirror(store, new FolderAssetSource(SPRITES, 4, 1 << 20), new FolderAssetSource(CRIES, 4, 1 << 20),
+                    new MirrorOptions(4, 1 << 20, true, false));
+            assertThat(second.totalStored()).as("--verify-remote finds every object intact").isZero();
+        }
     }
 
     @Test
