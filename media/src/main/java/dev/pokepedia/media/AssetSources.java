@@ -26,7 +26,12 @@ public final class AssetSources {
             return new HttpAssetSource(http);
         }
         if (spec.startsWith("http://") || spec.startsWith("https://")) {
-            return new HttpAssetSource(http.withMirrorBase(URI.create(spec)));
+            try {
+                return new HttpAssetSource(http.withMirrorBase(URI.create(spec)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("Malformed media source URL '" + spec + "': " + e.getMessage(),
+                        "Give an http(s) URL under which the repository layout (sprites/…, cries/…) is served");
+            }
         }
         Path p = Path.of(spec);
         if (Files.isDirectory(p)) {
