@@ -18,8 +18,10 @@ CREATE TABLE pokepedia_assets (
     updated_at    timestamptz NOT NULL DEFAULT now(),
     stored_at     timestamptz,
     UNIQUE (bucket, path)
-);
-CREATE INDEX pokepedia_assets_status_idx ON pokepedia_assets (asset_kind, status);
+) WITH (fillfactor = 70);
+-- why: no index on status. Every mirror run moves thousands of rows between statuses; with no indexed column
+-- changing and free room on each page (fillfactor 70) those are HOT updates that touch no index. The engine reads
+-- whole kinds at a time anyway, so a status index would not be used for its reads.
 
 -- Every (document, asset) pair: several documents share one file (a form and its pokemon, shiny variants …).
 CREATE TABLE pokepedia_asset_refs (

@@ -57,7 +57,9 @@ public final class Database implements AutoCloseable {
         } catch (FlywayException e) {
             throw new PokepediaException(PokepediaException.ErrorCode.DATABASE_UNAVAILABLE,
                     "Migrating the database schema at " + config.jdbcUrl() + " failed: " + e.getMessage(),
-                    "Check that the user may create tables in this database.", e);
+                    e.getMessage() != null && e.getMessage().contains("checksum mismatch")
+                            ? "This database was migrated by a different build of pokepedia; use a matching build, or a fresh database"
+                            : "Check that the database user may create tables and functions in this database.", e);
         }
     }
 

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class MirrorEngine {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorEngine.class);
-    private static final int RECORD_BATCH = 500;
+    private static final int RECORD_BATCH = 2000;
     private static final int EXAMPLES = 20;
 
     private final AssetManifest manifest;
@@ -104,6 +104,7 @@ public final class MirrorEngine {
         private final List<String> failures;
         private final List<String> missing;
         private final List<AssetManifest.Outcome> pending = new ArrayList<>();
+        private final Recorder recorder = new Recorder();
         private final Map<String, long[]> perBucket = new ConcurrentHashMap<>(); // stored, unchanged, missing, failed, bytes, asked
 
         Sink(AssetSource source, Progress progress, List<String> failures, List<String> missing) {
@@ -204,7 +205,7 @@ public final class MirrorEngine {
                 }
             }
             if (batch != null) {
-                manifest.record(batch);
+                recorder.submit(batch);
             }
         }
 
@@ -214,13 +215,47 @@ public final class MirrorEngine {
                 batch = new ArrayList<>(pending);
                 pending.clear();
             }
-            manifest.record(batch);
+            recorder.submit(batch);
+            recorder.drain();
         }
 
         Map<String, MirrorReport.Counts> counts() {
             Map<String, MirrorReport.Counts> out = new TreeMap<>();
             perBucket.forEach((b, c) -> out.put(b, new MirrorReport.Counts(c[0], c[1], c[2], c[3], c[4], c[5])));
             return out;
+        }
+    }
+
+    /**
+     * Writes outcome batches to the manifest on one background thread, in order, so transfers never wait for the
+     * database; {@link #drain} waits for everything submitted and rethrows a recording failure.
+     */
+    private final class Recorder {
+        private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mirror-recorder");
+            t.setDaemon(true);
+            return t;
+        });
+        private final List<Future<?>> submitted = Collections.synchronizedList(new ArrayList<>());
+
+        void submit(List<AssetManifest.Outcome> batch) {
+            if (!batch.isEmpty()) {
+                submitted.add(writer.submit(() -> manifest.record(batch)));
+            }
+        }
+
+        void drain() {
+            try {
+                for (Future<?> f : List.copyOf(submitted)) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } finally {
+                writer.shutdown();
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ public final class FolderAssetSource implements AssetSource {
     private final String shown;
     private final int concurrency;
     private final long maxBytes;
+    private volatile Path realRoot;
 
     public FolderAssetSource(Path dir, int concurrency, long maxBytes) {
         this.shown = dir.toString();
@@ -66,8 +67,15 @@ public final class FolderAssetSource implements AssetSource {
             sink.failed(a, "path '" + a.path() + "' leaves the source folder " + shown);
             return;
         }
+        // why: most referenced files are absent from partial sources (50k of 54k for the npm package); java.io.File
+        // answers "not there" without building an exception per file
+        java.io.File file = f.toFile();
+        if (!file.exists() && !Files.isSymbolicLink(f)) {
+            sink.missing(a, "absent from " + shown);
+            return;
+        }
         try {
-            if (hasLink(f)) {
+            if (!f.toRealPath().equals(realRoot().resolve(a.path()))) {
                 sink.failed(a, f + " is (or lies under) a symbolic link; links are not followed");
                 return;
             }
@@ -86,13 +94,13 @@ public final class FolderAssetSource implements AssetSource {
         }
     }
 
-    private boolean hasLink(Path f) {
-        for (Path p = f; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) {
-                return true;
-            }
+    private Path realRoot() throws IOException {
+        Path r = realRoot;
+        if (r == null) {
+            r = root.toRealPath();
+            realRoot = r;
         }
-        return false;
+        return r;
     }
 
     /** The folder under which {@code sprites/…} or {@code cries/…} paths resolve. */

@@ -19,6 +19,8 @@ import java.util.Optional;
 public final class FolderObjectStore implements ObjectStore {
 
     private final Path root;
+    private final java.util.Set<Path> madeDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong tmpCounter = new java.util.concurrent.atomic.AtomicLong();
 
     public FolderObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -53,9 +55,14 @@ public final class FolderObjectStore implements ObjectStore {
         Path f = file(bucket, path);
         Path tmp = null;
         try {
-            Files.createDirectories(f.getParent());
-            tmp = Files.createTempFile(f.getParent(), ".upload-", ".tmp");
-            Files.write(tmp, content);
+            if (!madeDirs.contains(f.getParent())) {
+                Files.createDirectories(f.getParent()); // idempotent, safe when threads race for one folder
+                madeDirs.add(f.getParent());
+            }
+            // why: a unique name without createTempFile's SecureRandom and permission calls; a leftover from a kill
+            // is a dot-file that never shadows an object
+            tmp = f.resolveSibling(".upload-" + ProcessHandle.current().pid() + "-" + tmpCounter.incrementAndGet() + ".tmp");
+            Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Media mirror benchmark: `pokepedia media` vs `rclone copy --checksum`, the same referenced files (4,231 npm sprites
+# and 1,951 cries, unpacked to folders first so both tools read the same files) into (a) a local folder and (b) a real
+# S3 server (S3Proxy, started here), then a rerun with nothing changed. Prints files/s, MB/s and ratios.
+# Usage: bench/media.sh            (needs ../shared/data/pokeapi, PostgreSQL on 127.0.0.1:5432, and rclone)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v rclone >/dev/null || { echo "bench: needs rclone (apt-get install rclone)" >&2; exit 2; }
+shared=../shared/data/pokeapi
+work=$(mktemp -d /tmp/pokepedia-bench-media.XXXXXX)
+db_name=pokepedia_bench_media
+db="postgresql://postgres@127.0.0.1:5432/$db_name"
+s3pid=""
+cleanup() { [[ -n $s3pid ]] && kill "$s3pid" 2>/dev/null || true; rm -rf "$work"; dropdb -h 127.0.0.1 -U postgres --if-exists "$db_name" 2>/dev/null || true; }
+trap cleanup EXIT
+
+echo "preparing (not timed): unpacking sources, importing the corpus, building the manifest…" >&2
+mkdir -p "$work/src-sprites" "$work/src-cries"
+tar xzf "$("$shared/fetch-sprites")" -C "$work/src-sprites"
+tar xzf "$shared/cries-2024-01-24.tar.gz" -C "$work/src-cries"
+spr=$work/src-sprites/package
+cri=$(echo "$work"/src-cries/cries-*)
+dropdb -h 127.0.0.1 -U postgres --if-exists "$db_name"; createdb -h 127.0.0.1 -U postgres "$db_name"
+./pokepedia import --db "$db" --source "$shared/api-data-2026-07-10.tar.gz" > /dev/null 2>&1
+psql -q "$db" -c "SELECT pokepedia_refresh_asset_manifest()" > /dev/null
+# rclone gets exactly the referenced files that exist in the sources (what pokepedia stores)
+psql -qAt "$db" -c "SELECT path FROM pokepedia_assets WHERE bucket = 'pokedex-sprites'" | while read -r p; do [[ -f $spr/$p ]] && echo "$p"; done > "$work/sprites.list" || true
+psql -qAt "$db" -c "SELECT path FROM pokepedia_assets WHERE bucket = 'pokedex-cries'" | while read -r p; do [[ -f $cri/$p ]] && echo "$p"; done > "$work/cries.list" || true
+files=$(( $(wc -l < "$work/sprites.list") + $(wc -l < "$work/cries.list") ))
+bytes=$( { (cd "$spr" && xargs -d '\n' stat -c %s < "$work/sprites.list"); (cd "$cri" && xargs -d '\n' stat -c %s < "$work/cries.list"); } | awk '{s+=$1} END {print s}')
+
+# a first run starts from a freshly built manifest, as it does for a user (not from rows updated in place)
+reset_assets() { psql -q "$db" -c "TRUNCATE pokepedia_assets, pokepedia_asset_refs, pokepedia_asset_scans" -c "SELECT pokepedia_refresh_asset_manifest()" -c "CHECKPOINT" > /dev/null; }
+now() { date +%s.%N; }
+ours() { ./pokepedia media --db "$db" --storage "$1" --sprites-source "$spr" --cries-source "$cri" --concurrency 16 > "$work/ours.log" 2>&1; }
+theirs() { # both kinds side by side, as pokepedia does
+  rclone copy --checksum --transfers 16 --files-from "$work/sprites.list" "$spr" "$1/pokedex-sprites" > "$work/rclone-s.log" 2>&1 &
+  local a=$!
+  rclone copy --checksum --transfers 16 --files-from "$work/cries.list" "$cri" "$1/pokedex-cries" > "$work/rclone-c.log" 2>&1 &
+  local b=$!
+  wait $a && wait $b
+}
+declare -A t
+measure() { local key=$1; shift; local s; s=$(now); "$@"; t[$key]=$(echo "$(now) - $s" | bc); }
+
+# warm the page cache and the launcher's build so neither tool pays for it
+cat "$work/sprites.list" > /dev/null; ./pokepedia --version > /dev/null 2>&1; find "$spr" "$cri" -type f -exec cat {} + > /dev/null
+
+reset_assets; measure ours_folder ours "file://$work/ours-folder"
+measure ours_folder_again ours "file://$work/ours-folder"
+measure rclone_folder theirs "$work/rclone-folder"
+measure rclone_folder_again theirs "$work/rclone-folder"
+
+# a real S3 server: S3Proxy from Maven Central in a child JVM (what the integration tests use)
+./mvnw -q -B -pl testkit -am -Dmaven.test.skip=true package > /dev/null 2>&1 || true
+java_home=$(tools/find-jdk)
+exec 3< <(sleep 100000)
+"$java_home/bin/java" -Xmx512m -cp "testkit/target/classes:$(cat testkit/target/classes/dev/pokepedia/testkit/s3proxy.classpath)" \
+  dev.pokepedia.testkit.S3ProxyLauncher benchkey benchsecret "" <&3 > "$work/s3proxy.log" 2>&1 &
+s3pid=$!
+for _ in $(seq 120); do grep -q READY "$work/s3proxy.log" && break; sleep 0.5; done
+port=$(sed -n 's/.*S3PROXY-READY port=\([0-9]*\).*/\1/p' "$work/s3proxy.log")
+[[ -n $port ]] || { echo "bench: S3Proxy did not start:"; cat "$work/s3proxy.log"; exit 1; }
+export AWS_ACCESS_KEY_ID=benchkey AWS_SECRET_ACCESS_KEY=benchsecret
+unset AWS_CA_BUNDLE # why: rclone 1.60 cannot combine a custom CA bundle with its own HTTP transport
+export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Other RCLONE_CONFIG_S3_ENDPOINT="http://127.0.0.1:$port" \
+  RCLONE_CONFIG_S3_ACCESS_KEY_ID=benchkey RCLONE_CONFIG_S3_SECRET_ACCESS_KEY=benchsecret RCLONE_CONFIG_S3_FORCE_PATH_STYLE=true \
+  RCLONE_CONFIG_S3_REGION=us-east-1
+s3url="s3://?endpoint=http://127.0.0.1:$port&region=us-east-1"
+reset_assets; measure ours_s3 ours "$s3url"
+measure ours_s3_again ours "$s3url"
+rclone mkdir s3:rc-pokedex-sprites; rclone mkdir s3:rc-pokedex-cries
+theirs_s3() {
+  rclone copy --checksum --transfers 16 --files-from "$work/sprites.list" "$spr" s3:rc-pokedex-sprites > "$work/rclone-s.log" 2>&1 &
+  local a=$!
+  rclone copy --checksum --transfers 16 --files-from "$work/cries.list" "$cri" s3:rc-pokedex-cries > "$work/rclone-c.log" 2>&1 &
+  local b=$!
+  wait $a && wait $b
+}
+measure rclone_s3 theirs_s3
+measure rclone_s3_again theirs_s3
+
+stored=$(psql -qAt "$db" -c "SELECT count(*) FROM pokepedia_assets WHERE status = 'stored'")
+[[ $stored == "$files" ]] || { echo "bench: pokepedia stored $stored files, expected $files" >&2; exit 1; }
+mb=$(echo "scale=1; $bytes / 1000000" | bc)
+echo "files: $files referenced files present in the sources ($mb MB)"
+printf '%-34s %9s %9s %9s\n' "run" "seconds" "files/s" "MB/s"
+for k in ours_folder rclone_folder ours_folder_again rclone_folder_again ours_s3 rclone_s3 ours_s3_again rclone_s3_again; do
+  printf '%-34s %9.2f %9.0f %9.1f\n' "$k" "${t[$k]}" "$(echo "$files / ${t[$k]}" | bc -l)" "$(echo "$bytes / 1000000 / ${t[$k]}" | bc -l)"
+done
+echo
+printf 'folder copy:      pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${t[rclone_folder]} / ${t[ours_folder]}" | bc -l)"
+printf 'folder no-change: pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${t[rclone_folder_again]} / ${t[ours_folder_again]}" | bc -l)"
+printf 'S3 copy:          pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${t[rclone_s3]} / ${t[ours_s3]}" | bc -l)"
+printf 'S3 no-change:     pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${t[rclone_s3_again]} / ${t[ours_s3_again]}" | bc -l)"
