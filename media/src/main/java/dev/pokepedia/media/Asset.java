@@ -7,8 +7,14 @@ package dev.pokepedia.media;
  * @param sourceUrl    the upstream URL as the documents reference it
  * @param kind         {@code sprite} or {@code cry}
  * @param storedSha256 hex SHA-256 of what is stored, or null if nothing is stored yet
+ * @param missingFrom  the source that last reported it missing, or null
  */
-public record Asset(long id, String bucket, String path, String sourceUrl, String kind, String status, String storedSha256) {
+public record Asset(long id, String bucket, String path, String sourceUrl, String kind, String status, String storedSha256,
+                    String missingFrom) {
+
+    public Asset(long id, String bucket, String path, String sourceUrl, String kind, String status, String storedSha256) {
+        this(id, bucket, path, sourceUrl, kind, status, storedSha256, null);
+    }
 
     public static final String SPRITES_BUCKET = "pokedex-sprites";
     public static final String CRIES_BUCKET = "pokedex-cries";

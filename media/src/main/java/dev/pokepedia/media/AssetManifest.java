@@ -43,7 +43,7 @@ public final class AssetManifest {
 
     /** Assets of one kind ({@code sprite} | {@code cry}) to work on; with {@code includeStored} also those already stored. */
     public List<Asset> due(String kind, boolean includeStored) {
-        String sql = "SELECT id, bucket, path, source_url, asset_kind, status, sha256 FROM pokepedia_assets WHERE asset_kind = ?"
+        String sql = "SELECT id, bucket, path, source_url, asset_kind, status, sha256, missing_from FROM pokepedia_assets WHERE asset_kind = ?"
                 + (includeStored ? "" : " AND status <> 'stored'") + " ORDER BY bucket, path";
         List<Asset> out = new ArrayList<>();
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -52,7 +52,7 @@ public final class AssetManifest {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7)));
+                            rs.getString(6), rs.getString(7), rs.getString(8)));
                 }
             }
             return out;

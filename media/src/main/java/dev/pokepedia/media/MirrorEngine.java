@@ -91,7 +91,14 @@ public final class MirrorEngine {
         if (!options.dryRun()) {
             due.stream().map(Asset::bucket).distinct().forEach(store::ensureBucket);
         }
-        Sink sink = new Sink(source, p, failures, missing);
+        Map<String, Map<String, Long>> listings = new ConcurrentHashMap<>();
+        for (String bucket : due.stream().map(Asset::bucket).distinct().toList()) {
+            Map<String, Long> listed = store.list(bucket);
+            if (listed != null) {
+                listings.put(bucket, listed);
+            }
+        }
+        Sink sink = new Sink(source, p, failures, missing, listings);
         source.deliver(due, sink);
         sink.flush();
         return sink.counts();
@@ -107,7 +114,10 @@ public final class MirrorEngine {
         private final Recorder recorder = new Recorder();
         private final Map<String, long[]> perBucket = new ConcurrentHashMap<>(); // stored, unchanged, missing, failed, bytes, asked
 
-        Sink(AssetSource source, Progress progress, List<String> failures, List<String> missing) {
+        private final Map<String, Map<String, Long>> listings;
+
+        Sink(AssetSource source, Progress progress, List<String> failures, List<String> missing, Map<String, Map<String, Long>> listings) {
+            this.listings = listings;
             this.source = source;
             this.progress = progress;
             this.failures = failures;
@@ -131,8 +141,11 @@ public final class MirrorEngine {
                     count(a, 1, 0);
                     return;
                 }
-                // why: not recorded as stored (new, or written just before a kill) or asked to check: ask the store
-                Optional<ObjectStore.StoredObject> there = store.head(a.bucket(), a.path());
+                // why: not recorded as stored (new, or written just before a kill) or asked to check: ask the store,
+                // unless its listing already shows no object of this size there
+                Map<String, Long> listed = listings.get(a.bucket());
+                boolean mayExist = listed == null || Long.valueOf(bytes.length).equals(listed.get(a.path()));
+                Optional<ObjectStore.StoredObject> there = mayExist ? store.head(a.bucket(), a.path()) : Optional.empty();
                 if (there.isPresent() && sha.equals(there.get().sha256()) && there.get().size() == bytes.length) {
                     if (!recorded && !options.dryRun()) {
                         record(new AssetManifest.Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null));
@@ -159,7 +172,8 @@ public final class MirrorEngine {
                 count(a, 1, 0); // why: a source lacking a file we already hold does not undo it
                 return;
             }
-            if (!options.dryRun()) {
+            boolean known = "missing".equals(a.status()) && source.describe().equals(a.missingFrom());
+            if (!options.dryRun() && !known) {
                 record(new AssetManifest.Outcome(a.id(), "missing", null, null, null, source.describe(), null));
             }
             if (missing.size() < EXAMPLES) {

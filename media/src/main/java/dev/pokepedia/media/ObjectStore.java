@@ -26,6 +26,14 @@ public interface ObjectStore extends AutoCloseable {
 
     void delete(String bucket, String path);
 
+    /**
+     * Sizes of all objects in a bucket by path, in one listing (S3: ListObjectsV2 pages of 1,000), or null when the
+     * backend cannot list cheaply. Lets the engine skip a per-object existence check for objects that are not there.
+     */
+    default java.util.Map<String, Long> list(String bucket) {
+        return null;
+    }
+
     /** Human-readable location for messages, e.g. {@code file:///data/storage} or {@code s3://host:9000}. */
     String describe();
 

@@ -107,6 +107,27 @@ public final class FolderObjectStore implements ObjectStore {
     }
 
     @Override
+    public java.util.Map<String, Long> list(String bucket) {
+        Path dir = file(bucket, ".keep").getParent();
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).forEach(p -> {
+                try {
+                    out.put(dir.relativize(p).toString().replace('\\', '/'), Files.size(p));
+                } catch (IOException e) {
+                    // vanished while listing: treat as absent
+                }
+            });
+        } catch (IOException e) {
+            return null; // cannot list: the engine falls back to asking per object
+        }
+        return out;
+    }
+
+    @Override
     public String describe() {
         return root.toUri().toString();
     }

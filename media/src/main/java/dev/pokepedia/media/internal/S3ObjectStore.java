@@ -225,6 +225,21 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public java.util.Map<String, Long> list(String bucket) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try {
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).maxKeys(1000))) {
+                page.contents().forEach(o -> out.put(o.key(), o.size()));
+            }
+            return out;
+        } catch (NoSuchBucketException e) {
+            return out;
+        } catch (SdkException e) {
+            return null; // why: listing is an optimisation; without it the engine asks per object
+        }
+    }
+
+    @Override
     public String describe() {
         return config.describe();
     }
