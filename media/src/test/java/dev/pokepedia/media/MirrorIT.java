@@ -196,6 +196,52 @@ class MirrorIT {
     }
 
     @Test
+    void mirrors_over_http_from_a_mirror_base_with_404_and_a_503_that_recovers() throws Exception {
+        Map<String, byte[]> files = new TreeMap<>(fixtureFiles(SPRITES));
+        files.putAll(fixtureFiles(CRIES));
+        Map<String, AtomicInteger> hits = new java.util.concurrent.ConcurrentHashMap<>();
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath().substring(1);
+            int n = hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            byte[] body = files.get(path);
+            if (body != null && path.endsWith("latest/25.ogg") && n == 1) {
+                ex.getResponseHeaders().add("Retry-After", "0");
+                ex.sendResponseHeaders(503, -1); // the first attempt fails; the retry succeeds
+            } else if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            FolderObjectStore store = new FolderObjectStore(tmp.resolve("storage"));
+            MirrorReport r = mirror(store, AssetSources.open(base, 8, 1 << 20, 0), AssetSources.open(base + "/", 8, 1 << 20, 0),
+                    MirrorOptions.defaults());
+            assertThat(r.totalStored()).isEqualTo(files.size());
+            assertThat(r.totalFailed()).isZero();
+            assertThat(hits.get("cries/pokemon/latest/25.ogg").get()).as("503 then a successful retry").isEqualTo(2);
+            assertThat(statusCounts()).containsEntry("missing", (long) referencedPaths().size() - files.size());
+            assertThat(Files.readAllBytes(store.file(Asset.CRIES_BUCKET, "cries/pokemon/latest/25.ogg")))
+                    .isEqualTo(files.get("cries/pokemon/latest/25.ogg"));
+
+            int before = hits.values().stream().mapToInt(AtomicInteger::get).sum();
+            MirrorReport again = mirror(store, AssetSources.open(base, 8, 1 << 20, 0), AssetSources.open(base, 8, 1 << 20, 0),
+                    MirrorOptions.defaults());
+            assertThat(again.totalStored()).isZero();
+            int stored = files.size();
+            assertThat(hits.values().stream().mapToInt(AtomicInteger::get).sum() - before)
+                    .as("an HTTP rerun asks only for what is not stored yet").isEqualTo(referencedPaths().size() - stored);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void mirrors_from_archives_read_as_a_stream() throws Exception {
         Path spritesTgz = tarGz(SPRITES, tmp.resolve("sprites.tgz"), Map.of());
         Path criesTgz = tarGz(CRIES, tmp.resolve("cries.tar.gz"), Map.of());
