@@ -362,11 +362,11 @@ class MirrorIT {
         }
 
         public void put(String bucket, String path, byte[] content, String contentType, String sha256) {
-            if (puts.get() >= dieAfter) {
+            if (puts.incrementAndGet() > dieAfter) { // atomic: sprites and cries put from different threads
+                puts.decrementAndGet();
                 throw new Error("simulated kill");
             }
             inner.put(bucket, path, content, contentType, sha256);
-            puts.incrementAndGet();
         }
 
         public Optional<StoredObject> head(String bucket, String path) {
