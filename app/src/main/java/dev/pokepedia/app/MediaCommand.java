@@ -88,12 +88,15 @@ final class MediaCommand implements Callable<Integer> {
                 long done = 0;
                 long total = 0;
                 long bytes = 0;
-                for (var p : engine.progress().values()) {
+                StringBuilder kinds = new StringBuilder();
+                for (var e : engine.progress().entrySet()) {
+                    var p = e.getValue();
                     done += p.done.get();
                     total += p.total.get();
                     bytes += p.bytes.get();
+                    kinds.append(String.format(" %ss %d/%d", e.getKey(), p.done.get(), p.total.get()));
                 }
-                return new ProgressView.Snapshot(done, total, String.format(" %.1f MB written", bytes / 1e6));
+                return new ProgressView.Snapshot(done, total, kinds + String.format(" · %.1f MB written", bytes / 1e6));
             }, settings.json())) {
                 report = engine.run(sources);
             }

@@ -24,6 +24,19 @@ public record DatabaseConfig(String jdbcUrl, String user, String password, Origi
         return new DatabaseConfig(DatabaseUrl.replaceDatabase(jdbcUrl, database), user, password, origin);
     }
 
+    /** A direct (unpooled) connection, for administrative one-off statements. */
+    public java.sql.Connection connect() throws java.sql.SQLException {
+        java.util.Properties props = new java.util.Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("connectTimeout", "3");
+        return java.sql.DriverManager.getConnection(jdbcUrl, props);
+    }
+
     @Override
     public String toString() {
         // why: configs get logged; the password must never reach a log line

@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,15 +80,7 @@ public final class DatabaseLocator {
 
     /** Creates {@code database} on the server of {@code admin} if it does not exist yet. */
     public static void ensureDatabase(DatabaseConfig admin, String database) throws SQLException {
-        Properties props = new Properties();
-        if (admin.user() != null) {
-            props.setProperty("user", admin.user());
-        }
-        if (admin.password() != null) {
-            props.setProperty("password", admin.password());
-        }
-        props.setProperty("connectTimeout", "3");
-        try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), props);
+        try (Connection c = admin.connect();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             ps.setString(1, database);
             try (ResultSet rs = ps.executeQuery()) {

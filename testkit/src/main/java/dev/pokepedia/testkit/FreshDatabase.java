@@ -5,11 +5,9 @@ import dev.pokepedia.core.DatabaseConfig;
 import dev.pokepedia.core.DatabaseLocator;
 import dev.pokepedia.core.DatabaseUrl;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -68,14 +66,7 @@ public final class FreshDatabase implements BeforeAllCallback, AfterAllCallback,
     }
 
     private static void drop(DatabaseConfig admin, String db) throws SQLException {
-        Properties p = new Properties();
-        if (admin.user() != null) {
-            p.setProperty("user", admin.user());
-        }
-        if (admin.password() != null) {
-            p.setProperty("password", admin.password());
-        }
-        try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), p); var st = c.createStatement()) {
+        try (Connection c = admin.connect(); var st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS \"" + db + "\" WITH (FORCE)");
         }
     }
