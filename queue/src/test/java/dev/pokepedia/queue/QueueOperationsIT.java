@@ -1,0 +1,324 @@
+package dev.pokepedia.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.pokepedia.core.PokepediaException.ErrorCode;
+import dev.pokepedia.testkit.FreshDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** pgmq's operations, one behaviour per test, on a real Postgres. */
+class QueueOperationsIT {
+
+    @RegisterExtension
+    static FreshDatabase db = new FreshDatabase();
+
+    private static final Duration LONG = Duration.ofMinutes(5);
+    private static final AtomicInteger names = new AtomicInteger();
+    private static Queues queues;
+    private String q;
+
+    @BeforeAll
+    static void open() {
+        queues = Queues.open(db.database());
+    }
+
+    @AfterAll
+    static void close() {
+        queues.close();
+    }
+
+    @BeforeEach
+    void freshQueue() {
+        q = "ops-" + names.incrementAndGet();
+        queues.create(q);
+    }
+
+    @Test
+    void sendThenReadReturnsTheMessageWithItsBodyHeadersAndFirstReadCount() {
+        long id = queues.send(q, new OutgoingMessage("{\"pokemon\": 25}", "{\"trace\": \"abc\"}"), Duration.ZERO);
+
+        List<Message> got = queues.read(q, LONG, 10);
+
+        assertThat(got).singleElement().satisfies(m -> {
+            assertThat(m.id()).isEqualTo(id);
+            assertThat(m.queue()).isEqualTo(q);
+            assertThat(m.body()).isEqualTo("{\"pokemon\": 25}");
+            assertThat(m.headers()).isEqualTo("{\"trace\": \"abc\"}");
+            assertThat(m.readCount()).isEqualTo(1);
+            assertThat(m.visibleAt()).isAfter(m.enqueuedAt().plus(Duration.ofMinutes(4)));
+            assertThat(m.lastError()).isNull();
+        });
+    }
+
+    @Test
+    void aReadMessageIsInvisibleUntilItsVisibilityTimeoutPassesThenComesBackWithAHigherReadCount() {
+        long id = queues.send(q, "{}");
+        assertThat(queues.read(q, Duration.ofMillis(400), 1)).extracting(Message::id).containsExactly(id);
+        long readAt = System.nanoTime();
+
+        assertThat(queues.read(q, LONG, 1)).as("invisible right after the read").isEmpty();
+
+        List<Message> again = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> queues.read(q, LONG, 1), l -> !l.isEmpty());
+        assertThat(Duration.ofNanos(System.nanoTime() - readAt)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
+        assertThat(again).singleElement().satisfies(m -> {
+            assertThat(m.id()).isEqualTo(id);
+            assertThat(m.readCount()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void readReturnsAtMostQtyInSendOrderAndEachReadIncrementsTheReadCount() {
+        List<Long> ids = queues.sendBatch(q, List.of("1", "2", "3", "4", "5"));
+        assertThat(ids).isSorted().hasSize(5);
+
+        assertThat(queues.read(q, Duration.ZERO, 3)).extracting(Message::id).containsExactlyElementsOf(ids.subList(0, 3));
+        // visibility zero: visible again at once, read count goes up on every read
+        assertThat(queues.read(q, Duration.ZERO, 10)).extracting(Message::readCount).containsExactlyInAnyOrder(2, 2, 2, 1, 1);
+        assertThat(queues.read(q, Duration.ZERO, 10)).extracting(Message::readCount).containsExactlyInAnyOrder(3, 3, 3, 2, 2);
+    }
+
+    @Test
+    void aDelayedMessageIsNotVisibleBeforeItsDelay() {
+        long sentAt = System.nanoTime();
+        long id = queues.send(q, "{\"later\": true}", Duration.ofMillis(600));
+
+        assertThat(queues.read(q, LONG, 1)).isEmpty();
+        assertThat(queues.pop(q)).isEmpty();
+        List<Message> got = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> queues.read(q, LONG, 1), l -> !l.isEmpty());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isGreaterThanOrEqualTo(Duration.ofMillis(550));
+        assertThat(got).extracting(Message::id).containsExactly(id);
+    }
+
+    @Test
+    void aDelayedBatchIsInvisibleUntilDueAndKeepsPerMessageHeaders() {
+        queues.sendMessages(q, List.of(new OutgoingMessage("1", "{\"n\": 1}"), OutgoingMessage.of("2")), Duration.ofMillis(300));
+        assertThat(queues.read(q, LONG, 10)).isEmpty();
+
+        List<Message> got = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> queues.read(q, LONG, 10), l -> l.size() == 2);
+        assertThat(got).extracting(Message::headers).containsExactly("{\"n\": 1}", null);
+    }
+
+    @Test
+    void deleteRemovesForGoodAndReportsWhetherTheMessageWasThere() {
+        List<Long> ids = queues.sendBatch(q, List.of("1", "2", "3"));
+
+        assertThat(queues.delete(q, ids.get(0))).isTrue();
+        assertThat(queues.delete(q, ids.get(0))).as("already gone").isFalse();
+        assertThat(queues.delete(q, List.of(ids.get(1), ids.get(2), 999_999L))).containsExactly(ids.get(1), ids.get(2));
+
+        assertThat(queues.read(q, LONG, 10)).isEmpty();
+        assertThat(queues.metrics(q).length()).isZero();
+    }
+
+    @Test
+    void archiveMovesTheMessageOutOfTheQueueIntoTheArchive() throws Exception {
+        List<Long> ids = queues.sendBatch(q, List.of("{\"a\": 1}", "{\"b\": 2}"));
+        queues.read(q, LONG, 1);
+
+        assertThat(queues.archive(q, ids.get(0))).isTrue();
+        assertThat(queues.archive(q, List.of(ids.get(1)))).containsExactly(ids.get(1));
+        assertThat(queues.archive(q, ids.get(0))).isFalse();
+
+        assertThat(queues.metrics(q).length()).isZero();
+        try (var c = db.database().connection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT msg_id, read_ct, dead, message::text FROM pokepedia_queue_archive "
+                     + "WHERE queue_id = pokepedia_queue_id('" + q + "') ORDER BY msg_id")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(ids.get(0));
+            assertThat(rs.getInt(2)).isEqualTo(1);
+            assertThat(rs.getBoolean(3)).isFalse();
+            assertThat(rs.getString(4)).isEqualTo("{\"a\": 1}");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.next()).isFalse();
+        }
+        assertThat(queues.deadLetters(q, 10)).as("archived is not dead-lettered").isEmpty();
+    }
+
+    @Test
+    void popReturnsTheFirstVisibleMessageAndDeletesIt() {
+        List<Long> ids = queues.sendBatch(q, List.of("1", "2"));
+
+        Optional<Message> first = queues.pop(q);
+
+        assertThat(first).map(Message::id).contains(ids.get(0));
+        assertThat(queues.metrics(q).length()).isEqualTo(1);
+        assertThat(queues.pop(q)).map(Message::id).contains(ids.get(1));
+        assertThat(queues.pop(q)).isEmpty();
+    }
+
+    @Test
+    void purgeEmptiesTheQueueButKeepsTheTotalSent() {
+        queues.sendBatch(q, List.of("1", "2", "3"));
+        queues.read(q, LONG, 1);
+
+        assertThat(queues.purge(q)).isEqualTo(3);
+
+        QueueMetrics m = queues.metrics(q);
+        assertThat(m.length()).isZero();
+        assertThat(m.totalSent()).isEqualTo(3);
+        assertThat(m.oldestAge()).isNull();
+    }
+
+    @Test
+    void setVisibilityTimeoutHidesOrRevealsAMessage() {
+        long id = queues.send(q, "{}");
+        assertThat(queues.read(q, LONG, 1)).hasSize(1);
+
+        Optional<Message> revealed = queues.setVisibilityTimeout(q, id, Duration.ZERO);
+        assertThat(revealed).isPresent();
+        assertThat(queues.read(q, LONG, 1)).extracting(Message::id).containsExactly(id);
+
+        queues.setVisibilityTimeout(q, id, Duration.ZERO);
+        assertThat(queues.setVisibilityTimeout(q, id, LONG)).map(Message::visibleAt).isPresent();
+        assertThat(queues.read(q, LONG, 1)).as("hidden again").isEmpty();
+        assertThat(queues.setVisibilityTimeout(q, 987_654_321L, Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void aQueueWithMaxReadsDeadLettersAMessageReadThatOftenKeepingItsLastError() {
+        queues.create(q, new QueueSettings(2));
+        long id = queues.send(q, "{\"poison\": true}");
+
+        Message first = queues.read(q, Duration.ZERO, 1).getFirst();
+        assertThat(queues.retryLater(first, "first failure", Duration.ZERO)).isTrue();
+        Message second = queues.read(q, Duration.ZERO, 1).getFirst();
+        assertThat(second.lastError()).isEqualTo("first failure");
+        assertThat(queues.retryLater(second, "second failure", Duration.ZERO)).isTrue();
+
+        assertThat(queues.read(q, Duration.ZERO, 1)).as("read twice already: dead-lettered, not returned").isEmpty();
+
+        assertThat(queues.deadLetters(q, 10)).singleElement().satisfies(d -> {
+            assertThat(d.id()).isEqualTo(id);
+            assertThat(d.deadLettered()).isTrue();
+            assertThat(d.readCount()).isEqualTo(2);
+            assertThat(d.lastError()).isEqualTo("second failure");
+            assertThat(d.body()).isEqualTo("{\"poison\": true}");
+        });
+        QueueMetrics m = queues.metrics(q);
+        assertThat(m.length()).isZero();
+        assertThat(m.totalSent()).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageNobodyRecordedAnErrorForIsDeadLetteredWithAReadCountNote() {
+        queues.create(q, new QueueSettings(1));
+        queues.send(q, "{}");
+        queues.read(q, Duration.ZERO, 1);
+        assertThat(queues.read(q, Duration.ZERO, 1)).isEmpty();
+        assertThat(queues.deadLetters(q, 1)).singleElement().extracting(ArchivedMessage::lastError)
+                .isEqualTo("read 1 times without being deleted");
+    }
+
+    @Test
+    void deadLetterAndRetryLaterOnlyTouchAMessageNobodyHasReadSince() {
+        queues.send(q, "{}");
+        Message stale = queues.read(q, Duration.ZERO, 1).getFirst();
+        Message current = queues.read(q, LONG, 1).getFirst();
+
+        assertThat(queues.retryLater(stale, "late", Duration.ZERO)).isFalse();
+        assertThat(queues.deadLetter(stale, "late")).isFalse();
+        assertThat(queues.deadLetter(current, "gave up")).isTrue();
+        assertThat(queues.deadLetters(q, 5)).extracting(ArchivedMessage::lastError).containsExactly("gave up");
+    }
+
+    @Test
+    void retryLaterPushesTheVisibilityDeadlineByTheDelay() {
+        queues.send(q, "{}");
+        Message m = queues.read(q, Duration.ZERO, 1).getFirst();
+        long failedAt = System.nanoTime();
+        queues.retryLater(m, "boom", Duration.ofMillis(400));
+
+        assertThat(queues.read(q, LONG, 1)).isEmpty();
+        Message again = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> queues.read(q, LONG, 1), l -> !l.isEmpty()).getFirst();
+        assertThat(Duration.ofNanos(System.nanoTime() - failedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
+        assertThat(again.lastError()).isEqualTo("boom");
+    }
+
+    @Test
+    void redriveBringsDeadLettersBackWithAFreshReadCount() {
+        long id = queues.send(q, "{}");
+        queues.deadLetter(queues.read(q, LONG, 1).getFirst(), "broken");
+
+        assertThat(queues.redrive(q)).isEqualTo(1);
+
+        assertThat(queues.deadLetters(q, 5)).isEmpty();
+        assertThat(queues.read(q, LONG, 1)).singleElement().satisfies(m -> {
+            assertThat(m.id()).isEqualTo(id);
+            assertThat(m.readCount()).isEqualTo(1);
+            assertThat(m.lastError()).isEqualTo("broken");
+        });
+        assertThat(queues.metrics(q).length()).isEqualTo(1);
+    }
+
+    @Test
+    void metricsCountLengthVisibleLengthAgesAndTotalSent() {
+        queues.sendBatch(q, List.of("1", "2", "3"));
+        queues.send(q, "4", Duration.ofHours(1));
+        List<Message> read = queues.read(q, LONG, 1);
+        queues.delete(q, queues.read(q, LONG, 1).getFirst().id());
+
+        QueueMetrics m = queues.metrics(q);
+
+        assertThat(m.queue()).isEqualTo(q);
+        assertThat(m.length()).as("4 sent, 1 deleted").isEqualTo(3);
+        assertThat(m.visibleLength()).as("1 in flight, 1 delayed").isEqualTo(1);
+        assertThat(m.totalSent()).isEqualTo(4);
+        assertThat(m.oldestAge()).isNotNull().isGreaterThanOrEqualTo(m.newestAge()).isLessThan(Duration.ofMinutes(1));
+        assertThat(m.newestAge()).isGreaterThanOrEqualTo(Duration.ZERO);
+        assertThat(m.scrapedAt()).isAfterOrEqualTo(read.getFirst().enqueuedAt());
+        assertThat(queues.metrics()).extracting(QueueMetrics::queue).contains(q);
+    }
+
+    @Test
+    void createIsIdempotentAndUpdatesSettingsListShowsThemAndDropRemovesEverything() {
+        queues.create(q, new QueueSettings(3));
+        queues.create(q, new QueueSettings(4));
+        queues.send(q, "{}");
+        assertThat(queues.list()).filteredOn(i -> i.name().equals(q)).singleElement()
+                .satisfies(i -> assertThat(i.settings().maxReads()).isEqualTo(4));
+
+        assertThat(queues.drop(q)).isTrue();
+        assertThat(queues.drop(q)).isFalse();
+        assertThat(queues.list()).extracting(QueueInfo::name).doesNotContain(q);
+        assertThatThrownBy(() -> queues.send(q, "{}")).isInstanceOf(QueueNotFoundException.class);
+
+        queues.create(q);
+        assertThat(queues.metrics(q).length()).as("a recreated queue starts empty").isZero();
+        assertThat(queues.metrics(q).totalSent()).isZero();
+    }
+
+    @Test
+    void operationsOnAMissingQueueSayWhichQueueAndHowToCreateIt() {
+        assertThatThrownBy(() -> queues.read("no-such-queue", LONG, 1))
+                .isInstanceOf(QueueNotFoundException.class)
+                .hasMessage("Queue 'no-such-queue' does not exist")
+                .satisfies(e -> assertThat(((QueueException) e).hint()).contains("Queues.create(\"no-such-queue\")"));
+        assertThatThrownBy(() -> queues.metrics("no-such-queue")).isInstanceOf(QueueNotFoundException.class);
+        assertThatThrownBy(() -> queues.sendBatch("no-such-queue", List.of("1"))).isInstanceOf(QueueNotFoundException.class);
+        assertThatThrownBy(() -> queues.create("Not Valid")).hasMessageContaining("Invalid queue name");
+    }
+
+    @Test
+    void invalidJsonIsRejectedAndNothingIsSent() {
+        assertThatThrownBy(() -> queues.sendBatch(q, List.of("{}", "{not json")))
+                .isInstanceOf(QueueException.class)
+                .satisfies(e -> assertThat(((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_DOCUMENTS));
+        assertThat(queues.metrics(q).totalSent()).isZero();
+        assertThat(queues.metrics(q).length()).isZero();
+    }
+}
