@@ -36,8 +36,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Imports an api-data snapshot into the canonical store: read (one thread) → canonicalise + hash (N threads) →
@@ -46,8 +44,6 @@ import org.slf4j.LoggerFactory;
  * everything already committed (same hash), so interrupted runs converge to the same table contents.
  */
 public final class SnapshotImporter {
-
-    private static final Logger log = LoggerFactory.getLogger(SnapshotImporter.class);
 
     private final Database database;
     private final HttpClient http;

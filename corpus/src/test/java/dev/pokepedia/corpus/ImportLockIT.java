@@ -7,11 +7,9 @@ import dev.pokepedia.core.Database;
 import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.testkit.FreshDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,13 +84,6 @@ class ImportLockIT {
 
     /** A connection outside any pool, as another process would have. */
     private static Connection otherSession() throws SQLException {
-        Properties p = new Properties();
-        if (db.config().user() != null) {
-            p.setProperty("user", db.config().user());
-        }
-        if (db.config().password() != null) {
-            p.setProperty("password", db.config().password());
-        }
-        return DriverManager.getConnection(db.config().jdbcUrl(), p);
+        return db.config().connect();
     }
 }

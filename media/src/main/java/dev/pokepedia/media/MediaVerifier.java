@@ -31,12 +31,13 @@ public final class MediaVerifier {
 
     /** Empty when no media was mirrored yet (then there is nothing to check). */
     public List<VerifyReport.Check> verify(ObjectStore deepStore) {
-        if (manifest.buckets().isEmpty()) {
+        var buckets = manifest.buckets();
+        if (buckets.isEmpty()) {
             return List.of();
         }
         List<VerifyReport.Check> checks = new ArrayList<>();
         checks.add(projectionPaths());
-        manifest.buckets().values().forEach(b -> checks.add(new VerifyReport.Check("media " + b.bucket(), b.pending() == 0 && b.failed() == 0,
+        buckets.values().forEach(b -> checks.add(new VerifyReport.Check("media " + b.bucket(), b.pending() == 0 && b.failed() == 0,
                 b.stored() + " stored (" + b.storedBytes() / 1_000_000 + " MB), " + b.missing() + " missing from their source, "
                         + b.failed() + " failed, " + b.pending() + " not yet mirrored")));
         if (deepStore != null) {

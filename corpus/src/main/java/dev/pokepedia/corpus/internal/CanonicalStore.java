@@ -12,9 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
  * Writes to {@code pokeapi_resources} in set-based batches on one connection: brand-new documents are COPYed straight
@@ -29,14 +26,12 @@ public final class CanonicalStore implements AutoCloseable {
     private static final String COLUMNS = "(resource_type, resource_key, name, data, sha256, source)";
 
     private final Connection conn;
-    private final CopyManager copy;
     private boolean stagingReady;
     private boolean locked;
 
     public CanonicalStore(Connection conn) throws SQLException {
         this.conn = conn;
         this.conn.setAutoCommit(false);
-        this.copy = conn.unwrap(PGConnection.class).getCopyAPI();
     }
 
     /** Takes this database's import lock for the session (released by {@link #close}), or false if another import holds it. */
@@ -175,17 +170,7 @@ public final class CanonicalStore implements AutoCloseable {
             payload.text(d.sha256());
             payload.text(source);
         }
-        int len = payload.length() + 2;
-        byte[] buf = payload.buffer();
-        CopyIn in = copy.copyIn(sql);
-        try {
-            in.writeToCopy(buf, 0, len);
-            in.endCopy();
-        } finally {
-            if (in.isActive()) {
-                in.cancelCopy();
-            }
-        }
+        payload.copyInto(conn, sql);
     }
 
     private void ensureStaging() throws SQLException {

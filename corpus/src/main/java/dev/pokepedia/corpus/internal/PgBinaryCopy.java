@@ -39,19 +39,24 @@ public final class PgBinaryCopy {
         out.write(utf8Json, 0, utf8Json.length);
     }
 
+    /** Finishes the payload and sends it with {@code sql} (a {@code COPY … FROM STDIN (FORMAT binary)}). */
+    public void copyInto(java.sql.Connection conn, String sql) throws java.sql.SQLException {
+        out.int16(-1);
+        org.postgresql.copy.CopyIn in = conn.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            in.writeToCopy(out.raw(), 0, out.size());
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+    }
+
     public int rows() {
         return rows;
     }
 
-    /** The finished payload (trailer appended); the builder must not be used afterwards. */
-    public byte[] buffer() {
-        out.int16(-1);
-        return out.raw();
-    }
-
-    public int length() {
-        return out.size();
-    }
 
     private static final class Buf extends ByteArrayOutputStream {
         Buf(int size) {
