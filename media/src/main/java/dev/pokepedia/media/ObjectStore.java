@@ -34,6 +34,14 @@ public interface ObjectStore extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The local folder holding the objects as plain files ({@code <folder>/<bucket>/<path>}), for backends that have
+     * one; lets {@code serve} answer storage URLs straight from the files.
+     */
+    default Optional<java.nio.file.Path> localFolder() {
+        return Optional.empty();
+    }
+
     /** Human-readable location for messages, e.g. {@code file:///data/storage} or {@code s3://host:9000}. */
     String describe();
 

@@ -30,6 +30,11 @@ public final class FolderObjectStore implements ObjectStore {
         return root;
     }
 
+    @Override
+    public Optional<Path> localFolder() {
+        return Optional.of(root);
+    }
+
     /** The file of an object; refuses anything that would leave the bucket folder. */
     public Path file(String bucket, String path) {
         Path dir = root.resolve(bucket).normalize();

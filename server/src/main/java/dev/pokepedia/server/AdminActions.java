@@ -1,0 +1,40 @@
+package dev.pokepedia.server;
+
+import java.util.List;
+
+/**
+ * Operator actions the dashboard triggers that belong to other parts of the system (the crawler's seed, the verifier,
+ * the scheduler). {@code serve} wires what it has; anything left {@link #notWired() unwired} answers 501 with a message
+ * saying so. Implementations may block; the dashboard runs them off the request thread.
+ */
+public interface AdminActions {
+
+    /** Enqueues crawl work for the given endpoint names (empty = all); returns how many messages were sent. */
+    long seed(List<String> types);
+
+    /** Runs a verification and returns its one-paragraph summary. */
+    String runVerify();
+
+    /** Turns a schedule on or off. */
+    void setScheduleEnabled(String name, boolean enabled);
+
+    /** Actions that are not available in this process: each throws {@link ActionUnavailableException}. */
+    static AdminActions notWired() {
+        return new AdminActions() {
+            @Override
+            public long seed(List<String> types) {
+                throw new ActionUnavailableException("seed");
+            }
+
+            @Override
+            public String runVerify() {
+                throw new ActionUnavailableException("verify");
+            }
+
+            @Override
+            public void setScheduleEnabled(String name, boolean enabled) {
+                throw new ActionUnavailableException("schedule " + (enabled ? "enable" : "disable"));
+            }
+        };
+    }
+}

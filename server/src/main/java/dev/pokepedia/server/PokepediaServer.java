@@ -1,0 +1,147 @@
+package dev.pokepedia.server;
+
+import dev.pokepedia.core.ConfigurationException;
+import dev.pokepedia.core.Database;
+import dev.pokepedia.media.ObjectStore;
+import dev.pokepedia.queue.Queues;
+import dev.pokepedia.server.internal.HttpApp;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code pokepedia serve} HTTP server: the PokeAPI-compatible read API and Pokédex queries from Postgres, the
+ * storage route of the folder backend, the public Pokédex page, the admin dashboard, health, metrics and OpenAPI.
+ *
+ * <pre>{@code
+ * try (PokepediaServer server = PokepediaServer.builder(db).options(ServerOptions.defaults().withPort(0))
+ *         .objectStore(store).start()) {
+ *     URI pikachu = server.baseUri().resolve("/api/v2/pokemon/pikachu/");
+ * }
+ * }</pre>
+ *
+ * Requests run on virtual threads (Javalin on Jetty 12). {@link #close()} stops accepting connections and lets
+ * in-flight requests finish for up to {@link ServerOptions#shutdownGrace()}.
+ */
+public final class PokepediaServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PokepediaServer.class);
+
+    private final HttpApp app;
+    private final Queues ownedQueues;
+    private final URI baseUri;
+    private final PrometheusMeterRegistry registry;
+    private volatile boolean closed;
+
+    private PokepediaServer(HttpApp app, Queues ownedQueues, PrometheusMeterRegistry registry) {
+        this.app = app;
+        this.ownedQueues = ownedQueues;
+        this.registry = registry;
+        this.baseUri = app.baseUri();
+    }
+
+    public static Builder builder(Database db) {
+        return new Builder(db);
+    }
+
+    /** {@code http://host:port} as clients should use it (the public URL when one is configured). */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Where workers and other components of this process register their meters, so {@code /metrics} shows them. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        app.stop();
+        if (ownedQueues != null) {
+            ownedQueues.close();
+        }
+        log.info("server stopped");
+    }
+
+    /** Collects what the server needs; only the database is required. */
+    public static final class Builder {
+        private final Database db;
+        private ServerOptions options = ServerOptions.defaults();
+        private ObjectStore store;
+        private Queues queues;
+        private AdminActions actions = AdminActions.notWired();
+        private PrometheusMeterRegistry registry;
+
+        private Builder(Database db) {
+            this.db = Objects.requireNonNull(db, "db");
+        }
+
+        public Builder options(ServerOptions o) {
+            this.options = Objects.requireNonNull(o, "options");
+            return this;
+        }
+
+        /** The media storage; null serves no storage route and never rewrites media URLs. */
+        public Builder objectStore(ObjectStore s) {
+            this.store = s;
+            return this;
+        }
+
+        /** The queue client (pause/resume/redrive/discard); by default the server opens its own on the database. */
+        public Builder queues(Queues q) {
+            this.queues = q;
+            return this;
+        }
+
+        public Builder adminActions(AdminActions a) {
+            this.actions = Objects.requireNonNull(a, "actions");
+            return this;
+        }
+
+        /** A registry shared with the rest of the process (workers); by default a new one. */
+        public Builder meterRegistry(PrometheusMeterRegistry r) {
+            this.registry = r;
+            return this;
+        }
+
+        /** Binds the port and starts answering. */
+        public PokepediaServer start() {
+            if (options.mediaLinks().kind() == MediaLinks.Kind.SELF && (store == null || store.localFolder().isEmpty())) {
+                if (store != null) {
+                    throw new ConfigurationException("--media-url self needs the folder storage backend, but storage is " + store.describe(),
+                            "Give --media-url with the storage's public base (e.g. https://PROJECT.supabase.co), or --media-url upstream");
+                }
+                options = options.withMediaLinks(MediaLinks.upstream()); // why: nothing stored locally to link to
+            }
+            PrometheusMeterRegistry reg = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Queues q = queues;
+            Queues owned = null;
+            if (q == null) {
+                owned = Queues.open(db);
+                q = owned;
+            }
+            try {
+                HttpApp app = HttpApp.start(db, options, store, q, actions, reg);
+                log.info("serving at {} (admin {}, media links {})", app.baseUri(), options.adminEnabled() ? "enabled" : "disabled",
+                        options.mediaLinks().kind());
+                return new PokepediaServer(app, owned, reg);
+            } catch (RuntimeException e) {
+                if (owned != null) {
+                    owned.close();
+                }
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.pokepedia.server;
+
+import dev.pokepedia.core.ConfigurationException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How {@code pokepedia serve} listens and behaves. Validated on construction (each error says how to fix it); start
+ * from {@link #defaults()} and use the {@code with…} methods.
+ *
+ * @param host             address to bind
+ * @param port             0 picks a free port
+ * @param publicUrl        scheme://host[:port] clients use; written into documents and list links. Null: the bound
+ *                         socket's {@code http://host:port}
+ * @param mediaLinks       how media URLs in documents are rewritten
+ * @param adminPassword    null keeps the admin pages disabled
+ * @param maxListLimit     largest {@code limit} of the PokeAPI-compatible lists (bigger → 400)
+ * @param maxPokedexLimit  largest {@code limit} of the Pokédex queries (bigger → 400)
+ * @param documentCacheMb  memory for rendered documents (raw + gzip), reused while the stored version is unchanged
+ * @param shutdownGrace    how long a stop waits for in-flight requests
+ * @param clock            sessions, login throttling and dashboard ages; tests pass a controllable one
+ */
+public record ServerOptions(String host, int port, URI publicUrl, MediaLinks mediaLinks, AdminPassword adminPassword,
+                            int maxListLimit, int maxPokedexLimit, int documentCacheMb, Duration shutdownGrace, Clock clock) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_LIST_LIMIT = 100_000;
+    public static final int DEFAULT_MAX_POKEDEX_LIMIT = 200;
+
+    public ServerOptions {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(mediaLinks, "mediaLinks");
+        if (host == null || host.isBlank()) {
+            throw new ConfigurationException("--host must not be empty", "Give an address to bind, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new ConfigurationException("--port " + port + " is out of range", "Give 1-65535, or 0 for a free port");
+        }
+        if (publicUrl != null && (!("http".equals(publicUrl.getScheme()) || "https".equals(publicUrl.getScheme()))
+                || publicUrl.getHost() == null || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null
+                || (publicUrl.getRawPath() != null && !publicUrl.getRawPath().isEmpty() && !publicUrl.getRawPath().equals("/")))) {
+            throw new ConfigurationException("--public-url " + publicUrl + " is not of the form http(s)://host[:port]",
+                    "Give the scheme, host and port clients use to reach this server, without a path");
+        }
+        if (maxListLimit < 1) {
+            throw new ConfigurationException("max list limit " + maxListLimit + " must be at least 1", "Give e.g. " + DEFAULT_MAX_LIST_LIMIT);
+        }
+        if (maxPokedexLimit < 1 || maxPokedexLimit > 10_000) {
+            throw new ConfigurationException("max Pokédex limit " + maxPokedexLimit + " must be 1-10000", "Give e.g. " + DEFAULT_MAX_POKEDEX_LIMIT);
+        }
+        if (documentCacheMb < 0) {
+            throw new ConfigurationException("--cache-mb " + documentCacheMb + " is negative", "Give megabytes, or 0 to render every request");
+        }
+        if (shutdownGrace == null || shutdownGrace.isNegative()) {
+            throw new ConfigurationException("shutdown grace " + shutdownGrace + " must be zero or positive", "Give e.g. 10 seconds");
+        }
+    }
+
+    /** 127.0.0.1:8080, media rewritten to this server, admin disabled, 128 MB document cache, system clock. */
+    public static ServerOptions defaults() {
+        return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, null, MediaLinks.self(), null, DEFAULT_MAX_LIST_LIMIT,
+                DEFAULT_MAX_POKEDEX_LIMIT, 128, Duration.ofSeconds(10), Clock.systemUTC());
+    }
+
+    public boolean adminEnabled() {
+        return adminPassword != null;
+    }
+
+    public ServerOptions withHost(String h) {
+        return new ServerOptions(h, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+    }
+
+    public ServerOptions withPort(int p) {
+        return new ServerOptions(host, p, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+    }
+
+    public ServerOptions withPublicUrl(URI u) {
+        return new ServerOptions(host, port, u, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+    }
+
+    public ServerOptions withMediaLinks(MediaLinks m) {
+        return new ServerOptions(host, port, publicUrl, m, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+    }
+
+    public ServerOptions withAdminPassword(AdminPassword a) {
+        return new ServerOptions(host, port, publicUrl, mediaLinks, a, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+    }
+
+    public ServerOptions withMaxListLimit(int n) {
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, n, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+    }
+
+    public ServerOptions withMaxPokedexLimit(int n) {
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, n, documentCacheMb, shutdownGrace, clock);
+    }
+
+    public ServerOptions withDocumentCacheMb(int mb) {
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, mb, shutdownGrace, clock);
+    }
+
+    public ServerOptions withShutdownGrace(Duration d) {
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, d, clock);
+    }
+
+    public ServerOptions withClock(Clock c) {
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, c);
+    }
+}

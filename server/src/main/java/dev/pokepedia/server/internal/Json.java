@@ -1,0 +1,40 @@
+package dev.pokepedia.server.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/** The one Jackson mapper of the server (thread-safe once configured). */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass(), e);
+        }
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** {@code {"detail": …}} plus {@code "parameter"} when one is at fault: upstream's error shape, extended. */
+    public static byte[] error(String detail, String parameter) {
+        ObjectNode n = object().put("detail", detail);
+        if (parameter != null) {
+            n.put("parameter", parameter);
+        }
+        return bytes(n);
+    }
+
+    public static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

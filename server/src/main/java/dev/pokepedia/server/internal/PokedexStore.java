@@ -1,0 +1,203 @@
+package dev.pokepedia.server.internal;
+
+import dev.pokepedia.core.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * SQL over the projection tables for the Pokédex queries. Only fixed SQL text and whitelisted column names reach the
+ * statements; every client value is a bind parameter. Each row comes out of Postgres as one JSON object, media paths
+ * already turned into URLs: the mirror's public URL when the asset is stored, else the upstream one.
+ */
+public final class PokedexStore {
+
+    /** A filter: an SQL condition with its bind values. */
+    public record Clause(String sql, List<Object> values) {
+        public static Clause of(String sql, Object... values) {
+            return new Clause(sql, List.of(values));
+        }
+    }
+
+    /** One projection: its table (alias p), joins for the row JSON, row JSON, sortable columns and optional detail extras. */
+    public record Kind(String name, String apiEndpoint, String table, String joins, String item, String detailExtra,
+                       Map<String, String> sortable) {
+        String from() {
+            return joins.isEmpty() ? table : table + " " + joins;
+        }
+    }
+
+    private static final String CFG = "(SELECT ?::text AS api, ?::text AS media) cfg";
+
+    private static String media(String alias, String bucket, String pathExpr, String upstreamRepo) {
+        return "CASE WHEN " + pathExpr + " IS NULL THEN NULL"
+                + " WHEN " + alias + ".status = 'stored' AND cfg.media IS NOT NULL THEN cfg.media || '/storage/v1/object/public/" + bucket + "/' || " + pathExpr
+                + " ELSE coalesce(" + alias + ".source_url, 'https://raw.githubusercontent.com/PokeAPI/" + upstreamRepo + "/' || " + pathExpr + ") END";
+    }
+
+    private static final String POKEMON_ITEM = "json_build_object('id', p.id, 'name', p.name, 'species_id', p.species_id, "
+            + "'generation', p.generation, 'is_default', p.is_default, 'types', p.types, 'abilities', p.abilities, "
+            + "'stats', json_build_object('hp', p.hp, 'attack', p.attack, 'defense', p.defense, 'special_attack', p.special_attack, "
+            + "'special_defense', p.special_defense, 'speed', p.speed), 'total_base_stat', p.total_base_stat, "
+            + "'height', p.height, 'weight', p.weight, 'base_experience', p.base_experience, "
+            + "'sprite', " + media("s1", "pokedex-sprites", "p.sprite_front_default_path", "sprites/master") + ", "
+            + "'artwork', " + media("s2", "pokedex-sprites", "p.sprite_official_artwork_path", "sprites/master") + ", "
+            + "'cries', json_build_object('latest', " + media("c1", "pokedex-cries", "p.cry_latest_path", "cries/main") + ", "
+            + "'legacy', " + media("c2", "pokedex-cries", "p.cry_legacy_path", "cries/main") + "), "
+            + "'url', cfg.api || '/api/v2/pokemon/' || p.id || '/', 'detail', cfg.api || '/pokedex/pokemon/' || p.id)";
+
+    public static final Kind POKEMON = new Kind("pokemon", "pokemon", "pokepedia_pokemon p", """
+            LEFT JOIN pokepedia_assets s1 ON s1.bucket = 'pokedex-sprites' AND s1.path = p.sprite_front_default_path
+            LEFT JOIN pokepedia_assets s2 ON s2.bucket = 'pokedex-sprites' AND s2.path = p.sprite_official_artwork_path
+            LEFT JOIN pokepedia_assets c1 ON c1.bucket = 'pokedex-cries' AND c1.path = p.cry_latest_path
+            LEFT JOIN pokepedia_assets c2 ON c2.bucket = 'pokedex-cries' AND c2.path = p.cry_legacy_path""",
+            POKEMON_ITEM,
+            "'species', (SELECT to_json(s) FROM (SELECT id, name, generation, genus, flavor_text, flavor_text_version, is_legendary, "
+                    + "is_mythical, is_baby, color, shape, habitat, growth_rate, capture_rate, base_happiness, gender_rate, hatch_counter, "
+                    + "evolution_chain_id, evolves_from_species_id FROM pokepedia_species WHERE id = p.species_id) s), "
+                    + "'evolution_chain', (SELECT c.stages FROM pokepedia_evolution_chains c JOIN pokepedia_species s ON s.evolution_chain_id = c.id "
+                    + "WHERE s.id = p.species_id)",
+            sortable("p", "id", "name", "generation", "total_base_stat", "hp", "attack", "defense", "special_attack",
+                    "special_defense", "speed", "height", "weight", "base_experience"));
+
+    public static final Kind SPECIES = new Kind("species", "pokemon-species", "pokepedia_species p", "",
+            "json_build_object('id', p.id, 'name', p.name, 'generation', p.generation, 'genus', p.genus, 'flavor_text', p.flavor_text, "
+                    + "'is_legendary', p.is_legendary, 'is_mythical', p.is_mythical, 'is_baby', p.is_baby, 'color', p.color, "
+                    + "'shape', p.shape, 'habitat', p.habitat, 'growth_rate', p.growth_rate, 'capture_rate', p.capture_rate, "
+                    + "'base_happiness', p.base_happiness, 'evolution_chain_id', p.evolution_chain_id, "
+                    + "'evolves_from_species_id', p.evolves_from_species_id, "
+                    + "'url', cfg.api || '/api/v2/pokemon-species/' || p.id || '/', 'detail', cfg.api || '/pokedex/species/' || p.id)",
+            "'varieties', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'name', v.name, 'is_default', v.is_default) ORDER BY v.id), '[]') "
+                    + "FROM pokepedia_pokemon v WHERE v.species_id = p.id), "
+                    + "'evolution_chain', (SELECT c.stages FROM pokepedia_evolution_chains c WHERE c.id = p.evolution_chain_id)",
+            sortable("p", "id", "name", "generation", "capture_rate", "base_happiness"));
+
+    public static final Kind MOVES = new Kind("moves", "move", "pokepedia_moves p", "",
+            "json_build_object('id', p.id, 'name', p.name, 'type', p.type, 'damage_class', p.damage_class, 'power', p.power, "
+                    + "'accuracy', p.accuracy, 'pp', p.pp, 'priority', p.priority, 'effect_chance', p.effect_chance, "
+                    + "'generation', p.generation, 'target', p.target, 'short_effect', p.short_effect, "
+                    + "'url', cfg.api || '/api/v2/move/' || p.id || '/', 'detail', cfg.api || '/pokedex/moves/' || p.id)",
+            null, sortable("p", "id", "name", "power", "accuracy", "pp", "priority", "generation"));
+
+    public static final Kind TYPES = new Kind("types", "type", "pokepedia_types p", "",
+            "json_build_object('id', p.id, 'name', p.name, 'generation', p.generation, 'move_damage_class', p.move_damage_class, "
+                    + "'double_damage_to', p.double_damage_to, 'half_damage_to', p.half_damage_to, 'no_damage_to', p.no_damage_to, "
+                    + "'double_damage_from', p.double_damage_from, 'half_damage_from', p.half_damage_from, "
+                    + "'no_damage_from', p.no_damage_from, "
+                    + "'url', cfg.api || '/api/v2/type/' || p.id || '/', 'detail', cfg.api || '/pokedex/types/' || p.id)",
+            "'pokemon', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'name', v.name) ORDER BY v.id), '[]') "
+                    + "FROM pokepedia_pokemon v WHERE v.type_primary = p.name OR v.type_secondary = p.name)",
+            sortable("p", "id", "name", "generation"));
+
+    private final Database db;
+    private final DocumentRenderer renderer;
+
+    public PokedexStore(Database db, DocumentRenderer renderer) {
+        this.db = db;
+        this.renderer = renderer;
+    }
+
+    /** A page of rows as JSON object texts, in order. */
+    public List<String> page(Kind kind, List<Clause> where, List<String> orderBy, int limit, int offset) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(kind.item()).append(" FROM ").append(CFG).append(", ").append(kind.from());
+        appendWhere(sql, where);
+        sql.append(" ORDER BY ").append(String.join(", ", orderBy)).append(" LIMIT ? OFFSET ?");
+        List<String> out = new ArrayList<>(limit);
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = bindCfg(ps);
+            i = bind(ps, i, where);
+            ps.setInt(i++, limit);
+            ps.setInt(i, offset);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    public long count(Kind kind, List<Clause> where) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM ").append(kind.table());
+        appendWhere(sql, where);
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, 1, where);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** One row with its detail extras, by id or name. */
+    public Optional<String> one(Kind kind, String idOrName) throws SQLException {
+        String item = kind.item();
+        if (kind.detailExtra() != null) {
+            // why: json_build_object(a, b, …) is open at its end; the extras are more key/value pairs of the same object
+            item = item.substring(0, item.length() - 1) + ", " + kind.detailExtra() + ")";
+        }
+        boolean byId = ResourceStore.isKey(idOrName);
+        String sql = "SELECT " + item + " FROM " + CFG + ", " + kind.from() + " WHERE " + (byId ? "p.id = ?" : "p.name = ?")
+                + " ORDER BY p.id LIMIT 1";
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = bindCfg(ps);
+            if (byId) {
+                ps.setInt(i, Integer.parseInt(idOrName));
+            } else {
+                ps.setString(i, idOrName);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Names of the types the projections know (to reject an unknown {@code type=} with the list of valid ones). */
+    public Set<String> typeNames() throws SQLException {
+        Set<String> out = new TreeSet<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT name FROM pokepedia_types");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private int bindCfg(PreparedStatement ps) throws SQLException {
+        ps.setString(1, renderer.apiBase());
+        ps.setString(2, renderer.mediaBase());
+        return 3;
+    }
+
+    private static void appendWhere(StringBuilder sql, List<Clause> where) {
+        for (int i = 0; i < where.size(); i++) {
+            sql.append(i == 0 ? " WHERE " : " AND ").append('(').append(where.get(i).sql()).append(')');
+        }
+    }
+
+    private static int bind(PreparedStatement ps, int start, List<Clause> where) throws SQLException {
+        int i = start;
+        for (Clause c : where) {
+            for (Object v : c.values()) {
+                ps.setObject(i++, v);
+            }
+        }
+        return i;
+    }
+
+    private static Map<String, String> sortable(String alias, String... columns) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String col : columns) {
+            m.put(col, alias + "." + col);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+}
