@@ -203,6 +203,25 @@ public final class Queues implements AutoCloseable {
         return sql.redrive(queue, null);
     }
 
+    /** Deletes the queue's dead letters; returns how many. */
+    public long discardDeadLetters(String queue) {
+        return sql.discardDeadLetters(queue);
+    }
+
+    /** Stops every worker of the cluster from claiming this queue's messages (in-flight ones finish). */
+    public void pause(String queue) {
+        sql.setPaused(queue, true);
+    }
+
+    public void resume(String queue) {
+        sql.setPaused(queue, false);
+    }
+
+    /** Deletes archived (not dead-lettered) messages and throughput history older than {@code keep}. */
+    public long cleanup(Duration keep) {
+        return sql.cleanup(nonNegative(keep, "keep"));
+    }
+
     // --- metrics ---
 
     public QueueMetrics metrics(String queue) {
@@ -216,6 +235,11 @@ public final class Queues implements AutoCloseable {
     /** Metrics of every queue, by name. */
     public List<QueueMetrics> metrics() {
         return sql.metrics(null);
+    }
+
+    /** {@code get_pokepedia_queue_stats()}: every queue's depth, visible, oldest age, last hour, dead letters. */
+    public List<QueueStats> stats() {
+        return sql.stats();
     }
 
     @Override

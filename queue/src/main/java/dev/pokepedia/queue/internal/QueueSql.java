@@ -9,6 +9,7 @@ import dev.pokepedia.queue.QueueInfo;
 import dev.pokepedia.queue.QueueMetrics;
 import dev.pokepedia.queue.QueueNotFoundException;
 import dev.pokepedia.queue.QueueSettings;
+import dev.pokepedia.queue.QueueStats;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -304,6 +305,51 @@ public final class QueueSql {
     }
 
     /** Newest dead letters first. */
+    public void setPaused(String queue, boolean paused) {
+        run(paused ? "pause" : "resume", queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pokepedia_queue_set_paused(?, ?)")) {
+                ps.setString(1, queue);
+                ps.setBoolean(2, paused);
+                ps.execute();
+            }
+            return null;
+        });
+    }
+
+    public long discardDeadLetters(String queue) {
+        return run("discard dead letters", queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pokepedia_queue_discard_dead(?)")) {
+                ps.setString(1, queue);
+                return single(ps.executeQuery(), rs -> rs.getLong(1));
+            }
+        });
+    }
+
+    public long cleanup(Duration keep) {
+        return run("cleanup", "*", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pokepedia_queue_cleanup(" + INTERVAL + ")")) {
+                ps.setLong(1, micros(keep));
+                return single(ps.executeQuery(), rs -> rs.getLong(1));
+            }
+        });
+    }
+
+    public List<QueueStats> stats() {
+        return run("stats", "*", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM get_pokepedia_queue_stats()");
+                 ResultSet rs = ps.executeQuery()) {
+                List<QueueStats> out = new ArrayList<>();
+                while (rs.next()) {
+                    double age = rs.getDouble(4);
+                    Duration oldest = rs.wasNull() ? null : Duration.ofNanos((long) (age * 1e9));
+                    out.add(new QueueStats(rs.getString(1), rs.getLong(2), rs.getLong(3), oldest, rs.getLong(5),
+                            rs.getLong(6), rs.getBoolean(7)));
+                }
+                return out;
+            }
+        });
+    }
+
     public List<ArchivedMessage> deadLetters(String queue, int limit) {
         return run("dead_letters", queue, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
