@@ -105,6 +105,17 @@ public final class Queues implements AutoCloseable {
         return sql.sendBatch(queue, messages, nonNegative(delay, "delay"));
     }
 
+    /**
+     * Sends each body whose key has no message in the queue yet (visible, in flight or delayed); a key frees up once
+     * its message is deleted, archived or dead-lettered. Safe with concurrent senders. Returns the ids sent.
+     */
+    public List<Long> sendUnique(String queue, List<String> bodies, List<String> keys) {
+        if (bodies.size() != keys.size()) {
+            throw new ConfigurationException(keys.size() + " keys for " + bodies.size() + " messages", "Pass one key per message.");
+        }
+        return sql.sendUnique(queue, bodies, keys, Duration.ZERO);
+    }
+
     // --- reading ---
 
     /**

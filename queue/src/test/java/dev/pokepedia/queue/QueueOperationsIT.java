@@ -285,6 +285,24 @@ class QueueOperationsIT {
     }
 
     @Test
+    void sendUniqueSkipsKeysAlreadyInTheQueueUntilTheirMessageIsDone() {
+        List<Long> first = queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}", "{\"doc\": \"type/1\"}", "{\"doc\": \"type/1\"}"),
+                List.of("pokemon/25", "type/1", "type/1"));
+        List<Long> again = queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}", "{\"doc\": \"type/2\"}"),
+                List.of("pokemon/25", "type/2"));
+
+        assertThat(first).hasSize(2);
+        assertThat(again).hasSize(1);
+        assertThat(queues.metrics(q).length()).isEqualTo(3);
+
+        List<Message> got = queues.read(q, LONG, 10);
+        assertThat(queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}"), List.of("pokemon/25"))).isEmpty(); // in flight
+        queues.delete(q, got.stream().map(Message::id).toList());
+        assertThat(queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}"), List.of("pokemon/25"))).hasSize(1);
+        assertThat(queues.metrics(q).totalSent()).isEqualTo(4);
+    }
+
+    @Test
     void aPausedQueueHandsOutNothingUntilResumed() {
         queues.send(q, "{\"n\": 1}");
         queues.pause(q);

@@ -166,6 +166,22 @@ public final class QueueSql {
     }
 
     /** Claims up to {@code qty} messages; {@code readLimit} null = the queue's max_reads, 0 = never dead-letter. */
+    public List<Long> sendUnique(String queue, List<String> bodies, List<String> keys, Duration delay) {
+        if (bodies.isEmpty()) {
+            return List.of();
+        }
+        return run("send_unique", queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM pokepedia_queue_send_unique(?, ?::text[]::jsonb[], ?::text[], " + INTERVAL + ")")) {
+                ps.setString(1, queue);
+                ps.setArray(2, c.createArrayOf("text", bodies.toArray()));
+                ps.setArray(3, c.createArrayOf("text", keys.toArray()));
+                ps.setLong(4, micros(delay));
+                return longs(ps.executeQuery());
+            }
+        });
+    }
+
     public List<Message> read(String queue, Duration visibility, int qty, Integer readLimit) {
         return run("read", queue, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM pokepedia_queue_read(?, " + INTERVAL + ", ?, ?)")) {
