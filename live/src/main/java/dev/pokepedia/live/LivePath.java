@@ -76,6 +76,21 @@ public final class LivePath implements AutoCloseable {
         return seeder().seed(from == null ? config.upstream() : from, types);
     }
 
+    /** The work the default schedules name: {@code seed}, {@code retry-failed-assets}, {@code archive-cleanup}. */
+    public Map<String, dev.pokepedia.live.schedule.Scheduler.Task> scheduledTasks() {
+        Map<String, dev.pokepedia.live.schedule.Scheduler.Task> tasks = new LinkedHashMap<>();
+        tasks.put("seed", () -> {
+            Seeder.Report r = seed(null, Set.of());
+            return r.enqueued() + " of " + r.listed() + " documents enqueued from " + r.source();
+        });
+        tasks.put("retry-failed-assets", () -> {
+            List<String[]> unstored = manifest.unstored(true);
+            return LiveQueues.enqueueAssets(queues, unstored) + " of " + unstored.size() + " unstored assets enqueued";
+        });
+        tasks.put("archive-cleanup", () -> queues.cleanup(Duration.ofDays(7)) + " archived messages older than 7 days deleted");
+        return tasks;
+    }
+
     /** Starts workers for the given queues ({@link LiveQueues#INGEST}, {@link LiveQueues#SPRITES}). */
     public synchronized void start(Set<String> which) {
         if (runtime != null) {
