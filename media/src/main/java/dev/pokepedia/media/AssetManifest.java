@@ -32,10 +32,17 @@ public final class AssetManifest {
 
     /** Adds every media URL referenced by documents that changed since the last refresh. */
     public Refresh refresh() {
-        try (Connection c = database.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT * FROM pokepedia_refresh_asset_manifest()")) {
-            rs.next();
-            return new Refresh(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        try (Connection c = database.connection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            // why: several workers refresh after storing documents; one at a time, the later one finds the work done
+            // instead of scanning the same documents and deadlocking on the same rows
+            st.execute("SELECT pg_advisory_xact_lock(hashtext('pokepedia:asset-manifest'))");
+            try (ResultSet rs = st.executeQuery("SELECT * FROM pokepedia_refresh_asset_manifest()")) {
+                rs.next();
+                Refresh r = new Refresh(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                c.commit();
+                return r;
+            }
         } catch (SQLException e) {
             throw Database.unavailable(database.config(), e);
         }
@@ -53,6 +60,68 @@ public final class AssetManifest {
                 while (rs.next()) {
                     out.add(new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                             rs.getString(6), rs.getString(7), rs.getString(8)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /** One asset by its place in storage. */
+    public java.util.Optional<Asset> find(String bucket, String path) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id, bucket, path, source_url, asset_kind, status, sha256, missing_from FROM pokepedia_assets WHERE bucket = ? AND path = ?")) {
+            ps.setString(1, bucket);
+            ps.setString(2, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8))) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /**
+     * Where (bucket, path) of the assets that the given documents reference and that are not stored yet (pending
+     * or failed): what a crawler hands to the sprite worker after storing those documents.
+     */
+    public List<String[]> unstoredReferencedBy(Collection<String[]> documents) {
+        if (documents.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT DISTINCT a.bucket, a.path
+                  FROM unnest(?::text[], ?::text[]) AS d(t, k)
+                  JOIN pokepedia_asset_refs r ON r.resource_type = d.t AND r.resource_id = d.k
+                  JOIN pokepedia_assets a ON a.bucket = r.bucket AND a.path = r.path
+                 WHERE a.status IN ('pending', 'failed')
+                 ORDER BY 1, 2""")) {
+            ps.setArray(1, c.createArrayOf("text", documents.stream().map(d -> d[0]).toArray()));
+            ps.setArray(2, c.createArrayOf("text", documents.stream().map(d -> d[1]).toArray()));
+            List<String[]> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /** Where (bucket, path) of every asset not stored yet, optionally first setting failed ones back to pending. */
+    public List<String[]> unstored(boolean resetFailed) {
+        try (Connection c = database.connection(); Statement st = c.createStatement()) {
+            if (resetFailed) {
+                st.executeUpdate("UPDATE pokepedia_assets SET status = 'pending', updated_at = now() WHERE status = 'failed'");
+            }
+            List<String[]> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT bucket, path FROM pokepedia_assets WHERE status = 'pending' ORDER BY bucket, path")) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2)});
                 }
             }
             return out;

@@ -98,6 +98,25 @@ public final class MirrorEngine {
                 listings.put(bucket, listed);
             }
         }
+        return transfer(due, source, p, failures, missing, listings);
+    }
+
+    /**
+     * Mirrors the given assets (the sprite worker's path: a few at a time, buckets assumed to exist, the store asked
+     * per object instead of listed). Same checks and recording as {@link #run}.
+     */
+    public MirrorReport mirror(List<Asset> assets, AssetSource source) throws InterruptedException {
+        Instant start = clock.instant();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<String> missing = Collections.synchronizedList(new ArrayList<>());
+        Map<String, MirrorReport.Counts> buckets = transfer(assets, source, new Progress(), failures, missing, Map.of());
+        return new MirrorReport(buckets, List.copyOf(failures), List.copyOf(missing), Duration.between(start, clock.instant()),
+                options.dryRun());
+    }
+
+    private Map<String, MirrorReport.Counts> transfer(List<Asset> due, AssetSource source, Progress p, List<String> failures,
+                                                      List<String> missing, Map<String, Map<String, Long>> listings)
+            throws InterruptedException {
         Sink sink = new Sink(source, p, failures, missing, listings);
         source.deliver(due, sink);
         sink.flush();

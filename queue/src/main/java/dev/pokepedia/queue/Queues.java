@@ -105,6 +105,17 @@ public final class Queues implements AutoCloseable {
         return sql.sendBatch(queue, messages, nonNegative(delay, "delay"));
     }
 
+    /**
+     * Sends each body whose key has no message in the queue yet (visible, in flight or delayed); a key frees up once
+     * its message is deleted, archived or dead-lettered. Safe with concurrent senders. Returns the ids sent.
+     */
+    public List<Long> sendUnique(String queue, List<String> bodies, List<String> keys) {
+        if (bodies.size() != keys.size()) {
+            throw new ConfigurationException(keys.size() + " keys for " + bodies.size() + " messages", "Pass one key per message.");
+        }
+        return sql.sendUnique(queue, bodies, keys, Duration.ZERO);
+    }
+
     // --- reading ---
 
     /**
@@ -203,6 +214,25 @@ public final class Queues implements AutoCloseable {
         return sql.redrive(queue, null);
     }
 
+    /** Deletes the queue's dead letters; returns how many. */
+    public long discardDeadLetters(String queue) {
+        return sql.discardDeadLetters(queue);
+    }
+
+    /** Stops every worker of the cluster from claiming this queue's messages (in-flight ones finish). */
+    public void pause(String queue) {
+        sql.setPaused(queue, true);
+    }
+
+    public void resume(String queue) {
+        sql.setPaused(queue, false);
+    }
+
+    /** Deletes archived (not dead-lettered) messages and throughput history older than {@code keep}. */
+    public long cleanup(Duration keep) {
+        return sql.cleanup(nonNegative(keep, "keep"));
+    }
+
     // --- metrics ---
 
     public QueueMetrics metrics(String queue) {
@@ -216,6 +246,11 @@ public final class Queues implements AutoCloseable {
     /** Metrics of every queue, by name. */
     public List<QueueMetrics> metrics() {
         return sql.metrics(null);
+    }
+
+    /** {@code get_pokepedia_queue_stats()}: every queue's depth, visible, oldest age, last hour, dead letters. */
+    public List<QueueStats> stats() {
+        return sql.stats();
     }
 
     @Override

@@ -285,6 +285,74 @@ class QueueOperationsIT {
     }
 
     @Test
+    void sendUniqueSkipsKeysAlreadyInTheQueueUntilTheirMessageIsDone() {
+        List<Long> first = queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}", "{\"doc\": \"type/1\"}", "{\"doc\": \"type/1\"}"),
+                List.of("pokemon/25", "type/1", "type/1"));
+        List<Long> again = queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}", "{\"doc\": \"type/2\"}"),
+                List.of("pokemon/25", "type/2"));
+
+        assertThat(first).hasSize(2);
+        assertThat(again).hasSize(1);
+        assertThat(queues.metrics(q).length()).isEqualTo(3);
+
+        List<Message> got = queues.read(q, LONG, 10);
+        assertThat(queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}"), List.of("pokemon/25"))).isEmpty(); // in flight
+        queues.delete(q, got.stream().map(Message::id).toList());
+        assertThat(queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}"), List.of("pokemon/25"))).hasSize(1);
+        assertThat(queues.metrics(q).totalSent()).isEqualTo(4);
+    }
+
+    @Test
+    void aPausedQueueHandsOutNothingUntilResumed() {
+        queues.send(q, "{\"n\": 1}");
+        queues.pause(q);
+
+        assertThat(queues.read(q, LONG, 10)).isEmpty();
+        assertThat(stats(q).paused()).isTrue();
+        assertThat(stats(q).visible()).isEqualTo(1);
+
+        queues.resume(q);
+        assertThat(queues.read(q, LONG, 10)).hasSize(1);
+        assertThat(stats(q).paused()).isFalse();
+    }
+
+    @Test
+    void statsCountDepthVisibleFinishedInTheLastHourAndDeadLetters() {
+        List<Long> ids = queues.sendBatch(q, List.of("{\"n\": 1}", "{\"n\": 2}", "{\"n\": 3}", "{\"n\": 4}"));
+        List<Message> got = queues.read(q, LONG, 3);
+        queues.delete(q, got.get(0).id());
+        queues.archive(q, got.get(1).id());
+        queues.deadLetter(got.get(2), "poison");
+
+        QueueStats s = stats(q);
+        assertThat(s.depth()).isEqualTo(1);
+        assertThat(s.visible()).isEqualTo(1);
+        assertThat(s.oldestAge()).isNotNull();
+        assertThat(s.processedLastHour()).isEqualTo(2);
+        assertThat(s.deadLetters()).isEqualTo(1);
+        assertThat(ids).hasSize(4);
+
+        assertThat(queues.discardDeadLetters(q)).isEqualTo(1);
+        assertThat(stats(q).deadLetters()).isZero();
+    }
+
+    @Test
+    void cleanupKeepsRecentArchiveAndDeadLettersAndDropsOlderArchivedMessages() {
+        long archived = queues.send(q, "{\"n\": 1}");
+        queues.archive(q, archived);
+        long d = queues.send(q, "{\"n\": 2}");
+        queues.deadLetter(queues.read(q, LONG, 1).getFirst(), "poison");
+
+        assertThat(queues.cleanup(Duration.ofDays(1))).isZero();
+        assertThat(queues.cleanup(Duration.ZERO)).isGreaterThanOrEqualTo(1);
+        assertThat(queues.deadLetters(q, 10)).extracting(ArchivedMessage::id).containsExactly(d);
+    }
+
+    private static QueueStats stats(String queue) {
+        return queues.stats().stream().filter(s -> s.queue().equals(queue)).findFirst().orElseThrow();
+    }
+
+    @Test
     void createIsIdempotentAndUpdatesSettingsListShowsThemAndDropRemovesEverything() {
         queues.create(q, new QueueSettings(3));
         queues.create(q, new QueueSettings(4));

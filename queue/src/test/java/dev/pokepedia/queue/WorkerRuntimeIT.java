@@ -155,6 +155,42 @@ class WorkerRuntimeIT {
     }
 
     @Test
+    void aPermanentFailureIsDeadLetteredOnItsFirstAttempt() {
+        queues.create("poison");
+        long id = queues.send("poison", "{\"n\": 1}");
+        runtime(queues, WorkerConfig.of("poison").withMaxAttempts(5), m -> {
+            throw new PermanentFailureException("not JSON: <html>", null);
+        });
+
+        List<ArchivedMessage> dead = await().atMost(Duration.ofSeconds(10))
+                .until(() -> queues.deadLetters("poison", 10), l -> !l.isEmpty());
+        assertThat(dead).singleElement().satisfies(d -> {
+            assertThat(d.id()).isEqualTo(id);
+            assertThat(d.readCount()).isEqualTo(1);
+            assertThat(d.lastError()).contains("not JSON: <html>");
+        });
+    }
+
+    @Test
+    void retryLaterWaitsAtLeastAsLongAsTheHandlerAsks() {
+        queues.create("polite");
+        queues.send("polite", "{\"n\": 1}");
+        List<Long> attemptsAt = new CopyOnWriteArrayList<>();
+        WorkerConfig config = WorkerConfig.of("polite").withMaxAttempts(5)
+                .withBackoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 0));
+        runtime(queues, config, m -> {
+            attemptsAt.add(System.nanoTime());
+            if (m.readCount() == 1) {
+                throw new RetryLaterException("429, Retry-After: 1", Duration.ofSeconds(1), null);
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> queues.metrics("polite").length() == 0);
+        assertThat(attemptsAt).hasSize(2);
+        assertThat(Duration.ofNanos(attemptsAt.get(1) - attemptsAt.get(0))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void gracefulShutdownHandsBackUnstartedMessagesAtOnceAndFinishesTheRunningOnes() throws Exception {
         queues.create("graceful");
         List<Long> ids = queues.sendBatch("graceful", bodies(10));

@@ -9,6 +9,7 @@ import dev.pokepedia.queue.QueueInfo;
 import dev.pokepedia.queue.QueueMetrics;
 import dev.pokepedia.queue.QueueNotFoundException;
 import dev.pokepedia.queue.QueueSettings;
+import dev.pokepedia.queue.QueueStats;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -165,6 +166,22 @@ public final class QueueSql {
     }
 
     /** Claims up to {@code qty} messages; {@code readLimit} null = the queue's max_reads, 0 = never dead-letter. */
+    public List<Long> sendUnique(String queue, List<String> bodies, List<String> keys, Duration delay) {
+        if (bodies.isEmpty()) {
+            return List.of();
+        }
+        return run("send_unique", queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM pokepedia_queue_send_unique(?, ?::text[]::jsonb[], ?::text[], " + INTERVAL + ")")) {
+                ps.setString(1, queue);
+                ps.setArray(2, c.createArrayOf("text", bodies.toArray()));
+                ps.setArray(3, c.createArrayOf("text", keys.toArray()));
+                ps.setLong(4, micros(delay));
+                return longs(ps.executeQuery());
+            }
+        });
+    }
+
     public List<Message> read(String queue, Duration visibility, int qty, Integer readLimit) {
         return run("read", queue, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM pokepedia_queue_read(?, " + INTERVAL + ", ?, ?)")) {
@@ -304,6 +321,51 @@ public final class QueueSql {
     }
 
     /** Newest dead letters first. */
+    public void setPaused(String queue, boolean paused) {
+        run(paused ? "pause" : "resume", queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pokepedia_queue_set_paused(?, ?)")) {
+                ps.setString(1, queue);
+                ps.setBoolean(2, paused);
+                ps.execute();
+            }
+            return null;
+        });
+    }
+
+    public long discardDeadLetters(String queue) {
+        return run("discard dead letters", queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pokepedia_queue_discard_dead(?)")) {
+                ps.setString(1, queue);
+                return single(ps.executeQuery(), rs -> rs.getLong(1));
+            }
+        });
+    }
+
+    public long cleanup(Duration keep) {
+        return run("cleanup", "*", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pokepedia_queue_cleanup(" + INTERVAL + ")")) {
+                ps.setLong(1, micros(keep));
+                return single(ps.executeQuery(), rs -> rs.getLong(1));
+            }
+        });
+    }
+
+    public List<QueueStats> stats() {
+        return run("stats", "*", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM get_pokepedia_queue_stats()");
+                 ResultSet rs = ps.executeQuery()) {
+                List<QueueStats> out = new ArrayList<>();
+                while (rs.next()) {
+                    double age = rs.getDouble(4);
+                    Duration oldest = rs.wasNull() ? null : Duration.ofNanos((long) (age * 1e9));
+                    out.add(new QueueStats(rs.getString(1), rs.getLong(2), rs.getLong(3), oldest, rs.getLong(5),
+                            rs.getLong(6), rs.getBoolean(7)));
+                }
+                return out;
+            }
+        });
+    }
+
     public List<ArchivedMessage> deadLetters(String queue, int limit) {
         return run("dead_letters", queue, c -> {
             try (PreparedStatement ps = c.prepareStatement("""

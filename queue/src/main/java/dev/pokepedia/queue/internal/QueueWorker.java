@@ -4,6 +4,8 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.pokepedia.queue.Backoff;
+import dev.pokepedia.queue.PermanentFailureException;
+import dev.pokepedia.queue.RetryLaterException;
 import dev.pokepedia.queue.Message;
 import dev.pokepedia.queue.MessageHandler;
 import dev.pokepedia.queue.QueueException;
@@ -256,13 +258,16 @@ public final class QueueWorker {
     private void failed(Message m, Throwable t) {
         String error = describe(t);
         try {
-            if (m.readCount() >= config.maxAttempts()) {
+            if (m.readCount() >= config.maxAttempts() || t instanceof PermanentFailureException) {
                 if (sql.deadLetter(queue, m.id(), error, m.readCount())) {
                     deadLettered.increment();
                     log.warn("Queue '{}': message {} dead-lettered after {} attempts: {}", queue, m.id(), m.readCount(), error);
                 }
             } else {
                 Duration delay = config.backoff().delay(m.readCount(), ThreadLocalRandom.current());
+                if (t instanceof RetryLaterException r && r.notBefore().compareTo(delay) > 0) {
+                    delay = r.notBefore();
+                }
                 if (sql.retryLater(queue, m.id(), error, delay, m.readCount())) {
                     retried.increment();
                 }

@@ -1,0 +1,92 @@
+package dev.pokepedia.live;
+
+import dev.pokepedia.corpus.DocumentId;
+import dev.pokepedia.corpus.DocumentStore;
+import dev.pokepedia.corpus.InvalidDocumentException;
+import dev.pokepedia.live.internal.CrawlState;
+import dev.pokepedia.live.internal.Refresher;
+import dev.pokepedia.live.internal.SnapshotUpstreams;
+import dev.pokepedia.queue.Message;
+import dev.pokepedia.queue.MessageHandler;
+import dev.pokepedia.queue.PermanentFailureException;
+import dev.pokepedia.queue.RetryLaterException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Handles one {@code pokepedia_ingest} message: fetches the document (conditionally, with the validators of the
+ * stored version), stores it through the canonical store the bulk import uses, and reports changes to the
+ * {@link Refresher} (projections, asset manifest, sprite messages). Idempotent: a repeated message finds the
+ * document identical (or gets a 304) and writes nothing.
+ */
+public final class IngestHandler implements MessageHandler {
+
+    private final UpstreamClient upstream;
+    private final DocumentStore store;
+    private final CrawlState crawl;
+    private final SnapshotUpstreams snapshots;
+    private final Refresher refresher;
+    private final MeterRegistry registry;
+
+    public IngestHandler(UpstreamClient upstream, DocumentStore store, CrawlState crawl, SnapshotUpstreams snapshots,
+                         Refresher refresher, MeterRegistry registry) {
+        this.upstream = upstream;
+        this.store = store;
+        this.crawl = crawl;
+        this.snapshots = snapshots;
+        this.refresher = refresher;
+        this.registry = registry;
+    }
+
+    @Override
+    public void handle(Message message) throws Exception {
+        LiveQueues.IngestMessage m = LiveQueues.parseIngest(message.body());
+        String base = m.base() != null ? m.base() : snapshots.baseFor(m.snapshot());
+        DocumentId id = m.id();
+        URI uri = URI.create(base + m.path());
+        CrawlState.Validators v = crawl.validators(id);
+        UpstreamClient.Answer answer;
+        try {
+            answer = upstream.get(uri, v.etag(), v.lastModified());
+        } catch (UpstreamException e) {
+            if (!e.retryable()) {
+                throw new PermanentFailureException(e.getMessage(), e);
+            }
+            throw new RetryLaterException(e.getMessage(), e.retryAfter() == null ? Duration.ZERO : e.retryAfter(), e);
+        }
+        switch (answer) {
+            case UpstreamClient.Answer.NotModified nm -> {
+                crawl.record(id, uri.toString(), 304, null, null, null, false);
+                count("not_modified");
+            }
+            case UpstreamClient.Answer.Gone g -> {
+                boolean had = store.tombstone(id);
+                crawl.record(id, uri.toString(), g.status(), null, null, null, had);
+                if (had) {
+                    refresher.changed(id);
+                }
+                count("gone");
+            }
+            case UpstreamClient.Answer.Document d -> {
+                DocumentStore.Prepared p;
+                try {
+                    p = store.prepare(id, d.body(), base);
+                } catch (InvalidDocumentException e) {
+                    // why: usually a body cut short or a broken upstream page; retried with backoff, then dead-lettered
+                    throw new IllegalStateException(uri + ": " + e.getMessage(), e);
+                }
+                DocumentStore.Change change = store.upsert(java.util.List.of(p), m.source()).get(id);
+                crawl.record(id, uri.toString(), 200, d.etag(), d.lastModified(), p.sha256(), change != DocumentStore.Change.UNCHANGED);
+                if (change != DocumentStore.Change.UNCHANGED) {
+                    refresher.changed(id);
+                }
+                count(change.name().toLowerCase());
+            }
+        }
+    }
+
+    private void count(String outcome) {
+        registry.counter("pokepedia.ingest.documents", "outcome", outcome).increment();
+    }
+}

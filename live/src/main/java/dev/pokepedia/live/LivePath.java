@@ -1,0 +1,187 @@
+package dev.pokepedia.live;
+
+import dev.pokepedia.core.Database;
+import dev.pokepedia.corpus.DocumentStore;
+import dev.pokepedia.live.internal.CrawlState;
+import dev.pokepedia.live.internal.Refresher;
+import dev.pokepedia.live.internal.SnapshotUpstreams;
+import dev.pokepedia.media.AssetManifest;
+import dev.pokepedia.media.AssetSource;
+import dev.pokepedia.media.AssetSources;
+import dev.pokepedia.media.MirrorEngine;
+import dev.pokepedia.media.MirrorOptions;
+import dev.pokepedia.media.ObjectStore;
+import dev.pokepedia.queue.Backoff;
+import dev.pokepedia.queue.QueueStats;
+import dev.pokepedia.queue.Queues;
+import dev.pokepedia.queue.ShutdownReport;
+import dev.pokepedia.queue.WorkerConfig;
+import dev.pokepedia.queue.WorkerRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The live sync path of one process: the upstream client, the seeder, and the ingest and sprite workers on a
+ * {@link WorkerRuntime}. Start several processes against one database to scale out; the queues hand each message
+ * to one of them.
+ */
+public final class LivePath implements AutoCloseable {
+
+    private final Database database;
+    private final LiveConfig config;
+    private final Queues queues;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final UpstreamClient upstream;
+    private final SnapshotUpstreams snapshots = new SnapshotUpstreams();
+    private final DocumentStore store;
+    private final AssetManifest manifest;
+    private final ObjectStore objects;
+    private Refresher refresher;
+    private WorkerRuntime runtime;
+    private Map<String, AssetSource> mediaSources;
+
+    /** @param objects where the sprite worker stores media; the caller keeps ownership */
+    public LivePath(Database database, Queues queues, ObjectStore objects, LiveConfig config, MeterRegistry registry, Clock clock) {
+        this.database = database;
+        this.queues = queues;
+        this.objects = objects;
+        this.config = config;
+        this.registry = registry;
+        this.clock = clock;
+        this.upstream = new UpstreamClient(config.http(), registry, clock);
+        this.store = new DocumentStore(database.dataSource());
+        this.manifest = new AssetManifest(database);
+    }
+
+    public LiveConfig config() {
+        return config;
+    }
+
+    public UpstreamClient upstream() {
+        return upstream;
+    }
+
+    public Seeder seeder() {
+        return new Seeder(upstream, queues, store, database, snapshots);
+    }
+
+    /** Seeds from the configured upstream (or {@code from}), all types when {@code types} is empty. */
+    public Seeder.Report seed(String from, Set<String> types) throws InterruptedException {
+        return seeder().seed(from == null ? config.upstream() : from, types);
+    }
+
+    /** The work the default schedules name: {@code seed}, {@code retry-failed-assets}, {@code archive-cleanup}. */
+    public Map<String, dev.pokepedia.live.schedule.Scheduler.Task> scheduledTasks() {
+        Map<String, dev.pokepedia.live.schedule.Scheduler.Task> tasks = new LinkedHashMap<>();
+        tasks.put("seed", () -> {
+            Seeder.Report r = seed(null, Set.of());
+            return r.enqueued() + " of " + r.listed() + " documents enqueued from " + r.source();
+        });
+        tasks.put("retry-failed-assets", () -> {
+            List<String[]> unstored = manifest.unstored(true);
+            return LiveQueues.enqueueAssets(queues, unstored) + " of " + unstored.size() + " unstored assets enqueued";
+        });
+        tasks.put("archive-cleanup", () -> queues.cleanup(Duration.ofDays(7)) + " archived messages older than 7 days deleted");
+        return tasks;
+    }
+
+    /** Starts workers for the given queues ({@link LiveQueues#INGEST}, {@link LiveQueues#SPRITES}). */
+    public synchronized void start(Set<String> which) {
+        if (runtime != null) {
+            throw new IllegalStateException("already started");
+        }
+        refresher = new Refresher(store, manifest, queues);
+        runtime = new WorkerRuntime(queues, clock, registry);
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), 0.5);
+        if (which.contains(LiveQueues.INGEST)) {
+            runtime.register(WorkerConfig.of(LiveQueues.INGEST).withConcurrency(config.ingestConcurrency())
+                            .withBatchSize(Math.max(10, config.ingestConcurrency() * 2)).withMaxAttempts(config.maxAttempts())
+                            .withVisibilityTimeout(config.visibilityTimeout()).withBackoff(backoff),
+                    new IngestHandler(upstream, store, new CrawlState(database), snapshots, refresher, registry));
+        }
+        if (which.contains(LiveQueues.SPRITES)) {
+            long maxBytes = 20L << 20;
+            mediaSources = new LinkedHashMap<>();
+            mediaSources.put("sprite", AssetSources.open(config.spritesSource(), config.spriteConcurrency(), maxBytes, 0));
+            mediaSources.put("cry", AssetSources.open(config.criesSource(), config.spriteConcurrency(), maxBytes, 0));
+            objects.ensureBucket(dev.pokepedia.media.Asset.SPRITES_BUCKET);
+            objects.ensureBucket(dev.pokepedia.media.Asset.CRIES_BUCKET);
+            MirrorEngine engine = new MirrorEngine(manifest, objects, new MirrorOptions(1, maxBytes, false, false), clock);
+            runtime.register(WorkerConfig.of(LiveQueues.SPRITES).withConcurrency(config.spriteConcurrency())
+                            .withBatchSize(Math.max(10, config.spriteConcurrency() * 2)).withMaxAttempts(config.maxAttempts())
+                            .withVisibilityTimeout(config.visibilityTimeout()).withBackoff(backoff),
+                    new SpriteHandler(manifest, engine, mediaSources, registry));
+        }
+        runtime.start();
+    }
+
+    public WorkerRuntime runtime() {
+        return runtime;
+    }
+
+    /**
+     * Blocks until the live queues are empty (nothing visible, in flight or waiting for a retry) and the projection
+     * and media follow-up of everything stored is done, then returns. Dead letters do not hold it up.
+     */
+    public void awaitDrained(Duration poll) throws InterruptedException {
+        while (true) {
+            if (empty()) {
+                refresher.flush(Duration.ofMinutes(5));
+                if (empty()) {
+                    return;
+                }
+            }
+            Thread.sleep(poll); // why: a drain watches counters that other processes change too; there is nothing to wait on
+        }
+    }
+
+    private boolean empty() {
+        List<QueueStats> stats = queues.stats();
+        return stats.stream().filter(s -> s.queue().equals(LiveQueues.INGEST) || s.queue().equals(LiveQueues.SPRITES))
+                .allMatch(s -> s.depth() == 0);
+    }
+
+    /** Stops claiming, finishes in-flight messages (up to the timeout), flushes the follow-up work. */
+    public synchronized ShutdownReport shutdown(Duration timeout) throws InterruptedException {
+        if (runtime == null) {
+            return null;
+        }
+        ShutdownReport r = runtime.shutdown(timeout);
+        try {
+            refresher.flush(timeout);
+        } finally {
+            refresher.close();
+            runtime = null;
+        }
+        return r;
+    }
+
+    @Override
+    public void close() {
+        try {
+            shutdown(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (mediaSources != null) {
+                for (AssetSource s : mediaSources.values()) {
+                    if (s instanceof AutoCloseable c) {
+                        try {
+                            c.close();
+                        } catch (Exception ignored) {
+                            // why: closing a byte source only releases connections; nothing to report
+                        }
+                    }
+                }
+            }
+            snapshots.close();
+            upstream.close();
+        }
+    }
+}

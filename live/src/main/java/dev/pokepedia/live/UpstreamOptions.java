@@ -1,0 +1,52 @@
+package dev.pokepedia.live;
+
+import dev.pokepedia.core.ConfigurationException;
+import java.time.Duration;
+
+/**
+ * How politely we talk to the upstream API server, per process.
+ *
+ * @param concurrency      requests in flight at once, all hosts together
+ * @param perHostPerSecond requests per second to one host (smooth); 0 = unlimited (loopback benchmarks)
+ * @param attempts         tries per request before the failure goes back to the queue (which retries later)
+ * @param maxInlineWait    longest {@code Retry-After} waited for inside a request; longer ones go back to the queue
+ * @param userAgent        names the project, as API operators ask
+ */
+public record UpstreamOptions(int concurrency, double perHostPerSecond, Duration connectTimeout, Duration requestTimeout,
+                              int attempts, Duration initialBackoff, Duration maxBackoff, Duration maxInlineWait,
+                              long maxBytes, String userAgent) {
+
+    public static final String USER_AGENT = "pokepedia-sync/0.1 (+https://github.com/pokepedia-sync; self-hosted PokeAPI mirror)";
+
+    public UpstreamOptions {
+        if (concurrency < 1 || concurrency > 1024) {
+            throw new ConfigurationException("upstream concurrency must be 1..1024, got " + concurrency, "Use --upstream-concurrency 8 or so.");
+        }
+        if (perHostPerSecond < 0) {
+            throw new ConfigurationException("upstream rate must be >= 0 requests/s, got " + perHostPerSecond, "0 means unlimited.");
+        }
+        if (attempts < 1) {
+            throw new ConfigurationException("upstream attempts must be >= 1, got " + attempts, "");
+        }
+    }
+
+    public static UpstreamOptions defaults() {
+        return new UpstreamOptions(8, 20, Duration.ofSeconds(5), Duration.ofSeconds(30), 3, Duration.ofMillis(250),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 64L << 20, USER_AGENT);
+    }
+
+    public UpstreamOptions withConcurrency(int n) {
+        return new UpstreamOptions(n, perHostPerSecond, connectTimeout, requestTimeout, attempts, initialBackoff, maxBackoff,
+                maxInlineWait, maxBytes, userAgent);
+    }
+
+    public UpstreamOptions withRate(double perSecond) {
+        return new UpstreamOptions(concurrency, perSecond, connectTimeout, requestTimeout, attempts, initialBackoff, maxBackoff,
+                maxInlineWait, maxBytes, userAgent);
+    }
+
+    public UpstreamOptions withBackoff(Duration initial, Duration max) {
+        return new UpstreamOptions(concurrency, perHostPerSecond, connectTimeout, requestTimeout, attempts, initial, max,
+                maxInlineWait, maxBytes, userAgent);
+    }
+}
