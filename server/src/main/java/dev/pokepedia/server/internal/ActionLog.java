@@ -1,0 +1,41 @@
+package dev.pokepedia.server.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/** The dashboard's recent admin actions of this process, newest first, with their outcome. */
+public final class ActionLog {
+
+    public record Entry(Instant at, String action, String outcome, boolean failed) {}
+
+    private static final int KEEP = 50;
+
+    private final Deque<Entry> entries = new ArrayDeque<>();
+    private final Clock clock;
+
+    public ActionLog(Clock clock) {
+        this.clock = clock;
+    }
+
+    public synchronized void record(String action, String outcome, boolean failed) {
+        entries.addFirst(new Entry(clock.instant(), action, outcome, failed));
+        while (entries.size() > KEEP) {
+            entries.removeLast();
+        }
+    }
+
+    public synchronized List<Entry> recent(int n) {
+        List<Entry> out = new ArrayList<>(Math.min(n, entries.size()));
+        for (Entry e : entries) {
+            if (out.size() == n) {
+                break;
+            }
+            out.add(e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,345 @@
+package dev.pokepedia.server.internal;
+
+import dev.pokepedia.core.Database;
+import dev.pokepedia.queue.Queues;
+import dev.pokepedia.server.AdminActions;
+import dev.pokepedia.server.AdminPassword;
+import dev.pokepedia.server.ServerOptions;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin dashboard: login (password from {@code POKEPEDIA_ADMIN_PASSWORD}, throttled), signed session cookie,
+ * CSRF token on every POST, live panels (htmx polling) and the action buttons. Without a password every admin route
+ * answers 403 and nothing else happens.
+ */
+public final class AdminRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
+    private static final Pattern QUEUE = Pattern.compile("^[a-z0-9_]{1,48}$");
+    private static final Pattern SCHEDULE = Pattern.compile("^[a-z0-9_.-]{1,64}$");
+    private static final Pattern ENDPOINT = Pattern.compile("^[a-z0-9-]{1,64}$");
+    private static final Set<String> PANELS = Set.of("queues", "sync", "media", "schedules", "errors", "actions");
+    private static final String ADMIN_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+    private final Database db;
+    private final Queues queues;
+    private final AdminActions actions;
+    private final AdminAuth auth;
+    private final LoginThrottle throttle;
+    private final Dashboard dashboard;
+    private final ActionLog actionLog;
+    private final Templates templates = new Templates();
+
+    public AdminRoutes(Database db, ServerOptions options, Queues queues, QueueStats stats, AdminActions actions, String base) {
+        this.db = db;
+        this.queues = queues;
+        this.actions = actions;
+        this.auth = new AdminAuth(options.adminPassword(), options.clock());
+        this.throttle = new LoginThrottle(5, 50, Duration.ofMinutes(15), options.clock());
+        this.dashboard = new Dashboard(db, queues, stats, options.clock());
+        this.actionLog = new ActionLog(options.clock());
+    }
+
+    /** All admin routes; {@code admin} is read per request (it exists once the server has started). */
+    public static void register(RoutesConfig r, Supplier<AdminRoutes> admin, ServerOptions options) {
+        if (!options.adminEnabled()) {
+            Handler disabled = ctx -> {
+                throw ApiException.forbidden("The admin dashboard is disabled: set " + AdminPassword.ENV
+                        + " (at least " + AdminPassword.MIN_LENGTH + " characters) and restart serve");
+            };
+            for (String p : List.of("/admin", "/admin/<rest>")) {
+                r.get(p, disabled);
+                r.post(p, disabled);
+            }
+            return;
+        }
+        r.before("/admin*", ctx -> {
+            ctx.header("Cache-Control", Responder.NO_STORE);
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Content-Security-Policy", ADMIN_CSP);
+            ctx.header("Referrer-Policy", "same-origin");
+        });
+        r.get("/admin", ctx -> admin.get().page(ctx));
+        r.get("/admin/login", ctx -> admin.get().loginForm(ctx, 200, null));
+        r.post("/admin/login", ctx -> admin.get().login(ctx));
+        r.post("/admin/logout", ctx -> admin.get().logout(ctx));
+        r.get("/admin/panels/{panel}", ctx -> admin.get().panel(ctx));
+        r.post("/admin/actions/seed", ctx -> admin.get().seed(ctx));
+        r.post("/admin/actions/verify", ctx -> admin.get().verify(ctx));
+        r.post("/admin/queues/{queue}/{op}", ctx -> admin.get().queue(ctx));
+        r.post("/admin/media/retry-failed", ctx -> admin.get().retryFailed(ctx));
+        r.post("/admin/schedules/{name}/{op}", ctx -> admin.get().schedule(ctx));
+    }
+
+    // --- pages ---
+
+    void page(Context ctx) throws SQLException {
+        Optional<AdminAuth.Session> s = session(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect("/admin/login", io.javalin.http.HttpStatus.SEE_OTHER);
+            return;
+        }
+        Map<String, Object> model = panelModel();
+        model.put("csrf", s.get().csrfToken());
+        model.put("endpoints", endpoints());
+        html(ctx, 200, templates.render("admin/dashboard", model));
+    }
+
+    void panel(Context ctx) throws SQLException {
+        AdminAuth.Session s = requireSession(ctx);
+        String name = ctx.pathParam("panel");
+        if (!PANELS.contains(name)) {
+            throw ApiException.notFound("Unknown panel; use one of " + String.join(", ", new java.util.TreeSet<>(PANELS)));
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("csrf", s.csrfToken());
+        switch (name) {
+            case "queues" -> model.put("queues", dashboard.queues());
+            case "sync" -> model.put("sync", dashboard.sync());
+            case "media" -> model.put("buckets", dashboard.media());
+            case "schedules" -> model.put("schedules", dashboard.schedules());
+            case "errors" -> model.put("errors", dashboard.errors(actionLog.recent(50)));
+            default -> model.put("actions", actionLog.recent(10));
+        }
+        html(ctx, 200, templates.render("admin/panel-" + name, model));
+    }
+
+    private Map<String, Object> panelModel() throws SQLException {
+        Map<String, Object> model = new HashMap<>();
+        model.put("queues", dashboard.queues());
+        model.put("sync", dashboard.sync());
+        model.put("buckets", dashboard.media());
+        model.put("schedules", dashboard.schedules());
+        model.put("errors", dashboard.errors(actionLog.recent(50)));
+        model.put("actions", actionLog.recent(10));
+        return model;
+    }
+
+    // --- login ---
+
+    void loginForm(Context ctx, int status, String message) {
+        if (status == 200 && session(ctx).isPresent()) {
+            ctx.redirect("/admin", io.javalin.http.HttpStatus.SEE_OTHER);
+            return;
+        }
+        String nonce = auth.newLoginNonce();
+        setCookie(ctx, AdminAuth.LOGIN_COOKIE, nonce, "/admin/login", AdminAuth.LOGIN_FORM_LIFETIME.toSeconds());
+        Map<String, Object> model = new HashMap<>();
+        model.put("token", auth.loginToken(nonce));
+        model.put("message", message == null ? "" : message);
+        html(ctx, status, templates.render("admin/login", model));
+    }
+
+    void login(Context ctx) {
+        String client = ctx.ip();
+        long wait = throttle.blockedForSeconds(client);
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            log.warn("admin login refused: too many wrong passwords (client {})", client);
+            loginForm(ctx, 429, "Too many wrong passwords. Try again in " + wait + " s.");
+            return;
+        }
+        if (!auth.loginTokenMatches(ctx.cookie(AdminAuth.LOGIN_COOKIE), ctx.formParam("csrf"))) {
+            loginForm(ctx, 403, "The login form expired or did not come from this page. Enter the password again.");
+            return;
+        }
+        if (!auth.passwordMatches(ctx.formParam("password"))) {
+            throttle.failed(client);
+            log.warn("admin login failed: wrong password (client {})", client);
+            loginForm(ctx, 401, "Wrong password.");
+            return;
+        }
+        throttle.succeeded(client);
+        setCookie(ctx, AdminAuth.SESSION_COOKIE, auth.newSession(), "/admin", AdminAuth.SESSION_LIFETIME.toSeconds());
+        setCookie(ctx, AdminAuth.LOGIN_COOKIE, "", "/admin/login", 0);
+        log.info("admin logged in (client {})", client);
+        ctx.redirect("/admin", io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    void logout(Context ctx) {
+        AdminAuth.Session s = requirePost(ctx);
+        auth.revoke(s);
+        setCookie(ctx, AdminAuth.SESSION_COOKIE, "", "/admin", 0);
+        ctx.redirect("/admin/login", io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    // --- actions ---
+
+    void seed(Context ctx) {
+        requirePost(ctx);
+        List<String> types = new ArrayList<>();
+        for (String t : ctx.formParams("types")) {
+            if (!ENDPOINT.matcher(t).matches()) {
+                throw ApiException.badParameter("types", "types must be endpoint names such as pokemon or move: got '" + Text.clip(t) + "'");
+            }
+            types.add(t);
+        }
+        String what = "seed " + (types.isEmpty() ? "all types" : String.join(", ", types));
+        background(what, () -> actions.seed(List.copyOf(types)) + " messages enqueued");
+        done(ctx, what + ": started");
+    }
+
+    void verify(Context ctx) {
+        requirePost(ctx);
+        background("verify", actions::runVerify);
+        done(ctx, "verify: started");
+    }
+
+    void queue(Context ctx) throws SQLException {
+        requirePost(ctx);
+        String queue = ctx.pathParam("queue");
+        if (!QUEUE.matcher(queue).matches() || !knownQueue(queue)) {
+            throw ApiException.notFound("No queue named '" + Text.clip(queue) + "'");
+        }
+        String op = ctx.pathParam("op");
+        String outcome = switch (op) {
+            case "pause" -> {
+                queues.pause(queue);
+                yield "paused " + queue;
+            }
+            case "resume" -> {
+                queues.resume(queue);
+                yield "resumed " + queue;
+            }
+            case "retry" -> "put " + queues.redrive(queue) + " dead letters of " + queue + " back";
+            case "discard" -> "discarded " + queues.discardDeadLetters(queue) + " dead letters of " + queue;
+            default -> throw ApiException.notFound("Unknown queue action '" + Text.clip(op) + "'; use pause, resume, retry or discard");
+        };
+        actionLog.record(op + " " + queue, outcome, false);
+        done(ctx, outcome);
+    }
+
+    void retryFailed(Context ctx) throws SQLException {
+        requirePost(ctx);
+        String bucket = ctx.formParam("bucket");
+        if (bucket != null && !bucket.isEmpty() && !ENDPOINT.matcher(bucket).matches()) {
+            throw ApiException.badParameter("bucket", "bucket must be a bucket name such as pokedex-sprites: got '" + Text.clip(bucket) + "'");
+        }
+        int n;
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE pokepedia_assets SET status = 'pending', last_error = NULL, updated_at = now()
+                      WHERE status = 'failed' AND (?::text IS NULL OR bucket = ?)""")) {
+            String b = bucket == null || bucket.isEmpty() ? null : bucket;
+            ps.setString(1, b);
+            ps.setString(2, b);
+            n = ps.executeUpdate();
+        }
+        String outcome = n + " failed assets" + (bucket == null || bucket.isEmpty() ? "" : " of " + bucket)
+                + " marked pending (the next media run or sprite worker fetches them)";
+        actionLog.record("retry failed assets", outcome, false);
+        done(ctx, outcome);
+    }
+
+    void schedule(Context ctx) {
+        requirePost(ctx);
+        String name = ctx.pathParam("name");
+        if (!SCHEDULE.matcher(name).matches()) {
+            throw ApiException.notFound("No schedule named '" + Text.clip(name) + "'");
+        }
+        boolean enable = switch (ctx.pathParam("op")) {
+            case "enable" -> true;
+            case "disable" -> false;
+            default -> throw ApiException.notFound("Unknown schedule action; use enable or disable");
+        };
+        actions.setScheduleEnabled(name, enable);
+        String outcome = (enable ? "enabled" : "disabled") + " schedule " + name;
+        actionLog.record((enable ? "enable " : "disable ") + name, outcome, false);
+        done(ctx, outcome);
+    }
+
+    /** Runs a slow action off the request thread; its outcome lands in the action log (and errors panel). */
+    private void background(String what, java.util.concurrent.Callable<String> action) {
+        actionLog.record(what, "started", false);
+        Thread.ofVirtual().name("admin-" + what).start(() -> {
+            try {
+                actionLog.record(what, action.call(), false);
+            } catch (Exception e) {
+                String msg = e instanceof dev.pokepedia.core.PokepediaException p && !p.hint().isEmpty() ? e.getMessage() + ". " + p.hint()
+                        : String.valueOf(e.getMessage());
+                log.warn("admin action '{}' failed: {}", what, e.toString());
+                actionLog.record(what, msg, true);
+            }
+        });
+    }
+
+    /** htmx gets a flash fragment and a refresh of the panels; a plain form post goes back to the dashboard. */
+    private void done(Context ctx, String message) {
+        log.info("admin action: {}", message);
+        if (ctx.header("HX-Request") != null) {
+            ctx.header("HX-Trigger", "refresh");
+            html(ctx, 200, templates.render("admin/flash", Map.of("message", message)));
+        } else {
+            ctx.redirect("/admin", io.javalin.http.HttpStatus.SEE_OTHER);
+        }
+    }
+
+    // --- sessions ---
+
+    private Optional<AdminAuth.Session> session(Context ctx) {
+        return auth.verify(ctx.cookie(AdminAuth.SESSION_COOKIE));
+    }
+
+    private AdminAuth.Session requireSession(Context ctx) {
+        return session(ctx).orElseThrow(() -> ApiException.unauthorized("Log in first: no valid admin session (POST /admin/login)"));
+    }
+
+    /** A POST must carry a session and that session's CSRF token (form field {@code csrf} or header {@code X-CSRF-Token}). */
+    private AdminAuth.Session requirePost(Context ctx) {
+        AdminAuth.Session s = requireSession(ctx);
+        String token = ctx.header("X-CSRF-Token");
+        if (token == null) {
+            token = ctx.formParam("csrf");
+        }
+        if (!auth.csrfMatches(s, token)) {
+            log.warn("admin POST {} refused: missing or wrong CSRF token (client {})", Text.clip(ctx.path()), ctx.ip());
+            throw ApiException.forbidden("Missing or wrong CSRF token; reload the dashboard and try again");
+        }
+        return s;
+    }
+
+    private boolean knownQueue(String queue) {
+        return queues.list().stream().anyMatch(q -> q.name().equals(queue));
+    }
+
+    private List<String> endpoints() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT endpoint FROM pokepedia_endpoints ORDER BY 1");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static void html(Context ctx, int status, String body) {
+        ctx.status(status);
+        ctx.contentType("text/html; charset=utf-8");
+        ctx.result(body);
+    }
+
+    private static void setCookie(Context ctx, String name, String value, String path, long maxAgeSeconds) {
+        boolean https = "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) || ctx.req().isSecure();
+        ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=" + path + "; Max-Age=" + maxAgeSeconds
+                + "; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
+    }
+}
