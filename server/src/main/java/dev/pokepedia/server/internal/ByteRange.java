@@ -58,8 +58,8 @@ public record ByteRange(long start, long endInclusive) {
             }
             long start = Long.parseLong(first);
             long end = last.isEmpty() ? size - 1 : Long.parseLong(last);
-            if (start < 0 || end < start) {
-                return new Whole();
+            if (start < 0 || (!last.isEmpty() && end < start)) {
+                return new Whole(); // why: RFC 9110 — an invalid range is ignored, not refused
             }
             if (start >= size) {
                 return new Unsatisfiable();

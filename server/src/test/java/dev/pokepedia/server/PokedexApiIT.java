@@ -1,0 +1,170 @@
+package dev.pokepedia.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pokepedia.testkit.FreshDatabase;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Pokédex queries on the projections: filters, sort, paging, detail, and every kind of bad parameter. */
+class PokedexApiIT {
+
+    @RegisterExtension
+    static FreshDatabase db = new FreshDatabase();
+
+    static PokepediaServer server;
+    static Http http;
+    static String base;
+    static Map<String, JsonNode> snapshot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        var store = Mirror.load(db.database(), Files.createTempDirectory("pokedex-storage"));
+        server = PokepediaServer.builder(db.database()).options(ServerOptions.defaults().withPort(0)).objectStore(store).start();
+        http = new Http(server.baseUri());
+        base = server.baseUri().toString();
+        snapshot = Snapshot.documents(Mirror.CORPUS);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Pokémon of the snapshot with their types and total base stat, computed from the raw documents. */
+    private static Map<Integer, JsonNode> pokemonDocs() {
+        Map<Integer, JsonNode> out = new TreeMap<>();
+        snapshot.forEach((k, v) -> {
+            String[] p = k.split("/");
+            if (p.length == 2 && p[0].equals("pokemon")) {
+                out.put(Integer.parseInt(p[1]), v);
+            }
+        });
+        return out;
+    }
+
+    private static int total(JsonNode doc) {
+        int t = 0;
+        for (JsonNode s : doc.path("stats")) {
+            t += s.path("base_stat").asInt();
+        }
+        return t;
+    }
+
+    private static boolean hasType(JsonNode doc, String type) {
+        for (JsonNode t : doc.path("types")) {
+            if (t.path("type").path("name").asText().equals(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void filtersByTypeAndSortsByTotalBaseStatDescending() {
+        List<Integer> expected = pokemonDocs().entrySet().stream().filter(e -> hasType(e.getValue(), "fire"))
+                .sorted((a, b) -> total(b.getValue()) != total(a.getValue()) ? total(b.getValue()) - total(a.getValue()) : a.getKey() - b.getKey())
+                .map(Map.Entry::getKey).toList();
+        assertThat(expected).isNotEmpty();
+        JsonNode page = Http.json(http.get("/pokedex/pokemon?type=fire&sort=-total_base_stat"));
+        assertThat(page.path("count").asInt()).isEqualTo(expected.size());
+        List<Integer> ids = new ArrayList<>();
+        page.path("results").forEach(p -> ids.add(p.path("id").asInt()));
+        assertThat(ids).isEqualTo(expected);
+        JsonNode first = page.path("results").get(0);
+        assertThat(first.path("total_base_stat").asInt()).isEqualTo(total(pokemonDocs().get(expected.getFirst())));
+        assertThat(first.path("types").toString()).contains("fire");
+        assertThat(first.path("url").asText()).isEqualTo(base + "/api/v2/pokemon/" + expected.getFirst() + "/");
+    }
+
+    @Test
+    void filtersByGenerationAndPagesWithLinksThatKeepTheFilters() {
+        JsonNode p1 = Http.json(http.get("/pokedex/pokemon?generation=1&limit=2&sort=name"));
+        assertThat(p1.path("results")).hasSize(2);
+        p1.path("results").forEach(p -> assertThat(p.path("generation").asInt()).isEqualTo(1));
+        assertThat(p1.path("results").get(0).path("name").asText()).isLessThan(p1.path("results").get(1).path("name").asText());
+        String next = p1.path("next").asText();
+        assertThat(next).startsWith(base + "/pokedex/pokemon/?offset=2&limit=2").contains("generation=1").contains("sort=name");
+        JsonNode p2 = Http.json(http.get(next.substring(base.length())));
+        assertThat(p2.path("offset").asInt()).isEqualTo(2);
+        assertThat(p2.path("previous").asText()).contains("offset=0&limit=2");
+    }
+
+    @Test
+    void detailHasSpeciesEvolutionAndMirroredCries() {
+        JsonNode p = Http.json(http.get("/pokedex/pokemon/pikachu"));
+        assertThat(p.path("id").asInt()).isEqualTo(25);
+        assertThat(p.path("species").path("genus").asText()).isEqualTo("Mouse Pokémon");
+        assertThat(p.path("evolution_chain").toString()).contains("raichu");
+        assertThat(p.path("cries").path("latest").asText()).isEqualTo(base + "/storage/v1/object/public/pokedex-cries/cries/pokemon/latest/25.ogg");
+        assertThat(p.path("cries").path("legacy").asText()).isEqualTo(base + "/storage/v1/object/public/pokedex-cries/cries/pokemon/legacy/25.ogg");
+        assertThat(http.get(p.path("cries").path("latest").asText().substring(base.length())).statusCode()).isEqualTo(200);
+        assertThat(Http.json(http.get("/pokedex/pokemon/25"))).isEqualTo(p);
+        assertThat(http.get("/pokedex/pokemon/99999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void speciesMovesAndTypesLookups() {
+        JsonNode legendary = Http.json(http.get("/pokedex/species?is_legendary=false&generation=1&sort=-capture_rate"));
+        assertThat(legendary.path("count").asInt()).isPositive();
+        JsonNode move = Http.json(http.get("/pokedex/moves/tackle"));
+        assertThat(move.path("id").asInt()).isEqualTo(33);
+        assertThat(move.path("damage_class").asText()).isEqualTo("physical");
+        JsonNode fire = Http.json(http.get("/pokedex/types/fire"));
+        assertThat(fire.path("double_damage_to").toString()).contains("grass");
+        assertThat(fire.path("pokemon").toString()).contains("charmander");
+        JsonNode types = Http.json(http.get("/pokedex/types?sort=name&limit=100"));
+        assertThat(types.path("count").asInt()).isEqualTo(types.path("results").size());
+    }
+
+    @Test
+    void badParametersAre400sNamingTheParameterAndTouchNothing() throws Exception {
+        String before = tableFingerprint();
+        assertBad("/pokedex/pokemon?sort=password", "sort");
+        assertBad("/pokedex/pokemon?sort=-total_base_stat;DROP%20TABLE%20pokepedia_pokemon", "sort");
+        assertBad("/pokedex/pokemon?type=" + URLEncoder.encode("fire' OR '1'='1", StandardCharsets.UTF_8), "type");
+        assertBad("/pokedex/pokemon?type=firee", "type");
+        assertBad("/pokedex/pokemon?name=" + URLEncoder.encode("pika%'; DELETE FROM pokepedia_pokemon; --", StandardCharsets.UTF_8), "name");
+        assertBad("/pokedex/pokemon?generation=one", "generation");
+        assertBad("/pokedex/pokemon?generation=0", "generation");
+        assertBad("/pokedex/pokemon?limit=201", "limit");
+        assertBad("/pokedex/pokemon?limit=1000000000000", "limit");
+        assertBad("/pokedex/pokemon?offset=-5", "offset");
+        assertBad("/pokedex/pokemon?is_default=maybe", "is_default");
+        assertBad("/pokedex/pokemon?tpye=fire", "tpye");
+        assertBad("/pokedex/moves?damage_class=magic", "damage_class");
+        assertBad("/pokedex/pokemon?type=fire&type=water", "type");
+        assertThat(tableFingerprint()).isEqualTo(before);
+        assertThat(http.get("/pokedex/berries").statusCode()).isEqualTo(404);
+    }
+
+    private static void assertBad(String path, String parameter) {
+        HttpResponse<byte[]> r = http.get(path);
+        assertThat(r.statusCode()).as(path).isEqualTo(400);
+        JsonNode body = Http.json(r);
+        assertThat(body.path("parameter").asText()).as(path).isEqualTo(parameter);
+        assertThat(body.path("detail").asText()).as(path).contains(parameter);
+    }
+
+    private static String tableFingerprint() throws Exception {
+        try (Connection c = db.database().connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM pokepedia_pokemon) || '/' || (SELECT md5(string_agg(name, ',' ORDER BY id)) FROM pokepedia_pokemon)")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
