@@ -66,6 +66,14 @@ class ReadApiIT {
     }
 
     @Test
+    void documentKeysAreSortedLikeTheSnapshotFiles() {
+        JsonNode pikachu = Http.json(http.get("/api/v2/pokemon/25/"));
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        pikachu.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).isSorted().contains("abilities", "base_experience", "cries", "weight");
+    }
+
+    @Test
     void storedMediaPointsAtTheMirrorAndMissingMediaStaysUpstream() {
         JsonNode pikachu = Http.json(http.get("/api/v2/pokemon/25/"));
         assertThat(pikachu.path("cries").path("latest").asText()).isEqualTo(base + "/storage/v1/object/public/pokedex-cries/cries/pokemon/latest/25.ogg");
