@@ -19,11 +19,14 @@ import java.util.Objects;
  * @param maxListLimit     largest {@code limit} of the PokeAPI-compatible lists (bigger → 400)
  * @param maxPokedexLimit  largest {@code limit} of the Pokédex queries (bigger → 400)
  * @param documentCacheMb  memory for rendered documents (raw + gzip), reused while the stored version is unchanged
+ * @param responseCacheTtl how long an identical public JSON request may reuse the previous answer (0 = never): a
+ *                         change in the database shows up at most this much later
  * @param shutdownGrace    how long a stop waits for in-flight requests
  * @param clock            sessions, login throttling and dashboard ages; tests pass a controllable one
  */
 public record ServerOptions(String host, int port, URI publicUrl, MediaLinks mediaLinks, AdminPassword adminPassword,
-                            int maxListLimit, int maxPokedexLimit, int documentCacheMb, Duration shutdownGrace, Clock clock) {
+                            int maxListLimit, int maxPokedexLimit, int documentCacheMb, Duration responseCacheTtl, Duration shutdownGrace,
+                            Clock clock) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -54,6 +57,10 @@ public record ServerOptions(String host, int port, URI publicUrl, MediaLinks med
         if (documentCacheMb < 0) {
             throw new ConfigurationException("--cache-mb " + documentCacheMb + " is negative", "Give megabytes, or 0 to render every request");
         }
+        if (responseCacheTtl == null || responseCacheTtl.isNegative() || responseCacheTtl.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new ConfigurationException("response cache time " + responseCacheTtl + " must be 0 to 10 minutes",
+                    "Give e.g. 1 second; 0 makes every request read the database");
+        }
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new ConfigurationException("shutdown grace " + shutdownGrace + " must be zero or positive", "Give e.g. 10 seconds");
         }
@@ -62,7 +69,8 @@ public record ServerOptions(String host, int port, URI publicUrl, MediaLinks med
     /** 127.0.0.1:8080, media rewritten to this server, admin disabled, 128 MB document cache, system clock. */
     public static ServerOptions defaults() {
         return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, null, MediaLinks.self(), null, DEFAULT_MAX_LIST_LIMIT,
-                DEFAULT_MAX_POKEDEX_LIMIT, 128, Duration.ofSeconds(10), Clock.systemUTC());
+                DEFAULT_MAX_POKEDEX_LIMIT, 128, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                Clock.systemUTC());
     }
 
     public boolean adminEnabled() {
@@ -70,42 +78,46 @@ public record ServerOptions(String host, int port, URI publicUrl, MediaLinks med
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(h, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+        return new ServerOptions(h, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(host, p, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+        return new ServerOptions(host, p, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
     }
 
     public ServerOptions withPublicUrl(URI u) {
-        return new ServerOptions(host, port, u, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+        return new ServerOptions(host, port, u, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
     }
 
     public ServerOptions withMediaLinks(MediaLinks m) {
-        return new ServerOptions(host, port, publicUrl, m, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, m, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
     }
 
     public ServerOptions withAdminPassword(AdminPassword a) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, a, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, a, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
     }
 
     public ServerOptions withMaxListLimit(int n) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, n, maxPokedexLimit, documentCacheMb, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, n, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
     }
 
     public ServerOptions withMaxPokedexLimit(int n) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, n, documentCacheMb, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, n, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
     }
 
     public ServerOptions withDocumentCacheMb(int mb) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, mb, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, mb, responseCacheTtl, shutdownGrace, clock);
+    }
+
+    public ServerOptions withResponseCacheTtl(Duration t) {
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, t, shutdownGrace, clock);
     }
 
     public ServerOptions withShutdownGrace(Duration d) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, d, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, d, clock);
     }
 
     public ServerOptions withClock(Clock c) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, shutdownGrace, c);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, c);
     }
 }

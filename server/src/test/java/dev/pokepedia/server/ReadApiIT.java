@@ -204,14 +204,16 @@ class ReadApiIT {
     }
 
     @Test
-    void aChangedDocumentIsServedFreshNotFromTheCache() throws Exception {
+    void aChangedDocumentIsServedFreshWithinTheResponseCacheTime() throws Exception {
         assertThat(Http.json(http.get("/api/v2/berry-flavor/1/")).path("name").asText()).isEqualTo("spicy");
         try (Connection c = db.database().connection(); Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE pokeapi_resources SET data = jsonb_set(data, '{name}', '\"fiery\"'), sha256 = 'changed' "
                     + "WHERE resource_type = 'berry-flavor' AND resource_key = '1'");
         }
         try {
-            assertThat(Http.json(http.get("/api/v2/berry-flavor/1/")).path("name").asText()).isEqualTo("fiery");
+            // the default micro-cache may answer from the previous second; after that the new version is served
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).pollInterval(java.time.Duration.ofMillis(100))
+                    .until(() -> Http.json(http.get("/api/v2/berry-flavor/1/")).path("name").asText().equals("fiery"));
         } finally {
             try (Connection c = db.database().connection(); Statement st = c.createStatement()) {
                 st.executeUpdate("UPDATE pokeapi_resources SET data = jsonb_set(data, '{name}', '\"spicy\"') "

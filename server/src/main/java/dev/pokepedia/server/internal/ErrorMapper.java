@@ -29,12 +29,17 @@ public final class ErrorMapper {
             case PokepediaException p when p.code() == PokepediaException.ErrorCode.CONFIGURATION ->
                     Responder.json(ctx, 400, Json.error(p.getMessage() + (p.hint().isEmpty() ? "" : ". " + p.hint()), null));
             case SQLTransientConnectionException s -> unavailable(ctx, s);
-            case SQLException s when s.getSQLState() != null && s.getSQLState().startsWith("08") -> unavailable(ctx, s);
+            case SQLException s when unavailableState(s.getSQLState()) -> unavailable(ctx, s);
             default -> {
                 log.error("{} {} failed (request {})", ctx.method(), Text.clip(ctx.path()), RequestLog.requestId(ctx), e);
                 Responder.json(ctx, 500, Json.error("Internal server error (request " + RequestLog.requestId(ctx) + ").", null));
             }
         }
+    }
+
+    /** Connection failures (08), an administrator or a restart ending sessions (57P), too many connections (53). */
+    static boolean unavailableState(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
     }
 
     private static void unavailable(Context ctx, Exception e) {

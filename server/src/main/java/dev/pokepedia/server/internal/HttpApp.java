@@ -154,14 +154,15 @@ public final class HttpApp {
         get(r, "/openapi.json", ctx -> services.openApi().serve(ctx));
 
         // PokeAPI-compatible read API
-        get(r, "/api/v2", ctx -> services.resources().root(ctx));
-        get(r, "/api/v2/{endpoint}", ctx -> services.resources().list(ctx));
-        get(r, "/api/v2/{endpoint}/{id}", ctx -> services.resources().document(ctx));
-        get(r, "/api/v2/{endpoint}/{id}/encounters", ctx -> services.resources().encounters(ctx));
+        ResponseCache micro = new ResponseCache(options.responseCacheTtl(), Math.max(8, options.documentCacheMb() / 2));
+        get(r, "/api/v2", micro.wrap(ctx -> services.resources().root(ctx)));
+        get(r, "/api/v2/{endpoint}", micro.wrap(ctx -> services.resources().list(ctx)));
+        get(r, "/api/v2/{endpoint}/{id}", micro.wrap(ctx -> services.resources().document(ctx)));
+        get(r, "/api/v2/{endpoint}/{id}/encounters", micro.wrap(ctx -> services.resources().encounters(ctx)));
 
         // Pokédex queries on the projections
-        get(r, "/pokedex/{kind}", ctx -> services.pokedex().list(ctx));
-        get(r, "/pokedex/{kind}/{id}", ctx -> services.pokedex().one(ctx));
+        get(r, "/pokedex/{kind}", micro.wrap(ctx -> services.pokedex().list(ctx)));
+        get(r, "/pokedex/{kind}/{id}", micro.wrap(ctx -> services.pokedex().one(ctx)));
 
         // storage (folder backend), Supabase-shaped
         get(r, "/storage/v1/object/public/{bucket}/<path>", ctx -> services.storage().serve(ctx));

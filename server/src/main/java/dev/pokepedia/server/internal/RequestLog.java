@@ -58,7 +58,7 @@ public final class RequestLog {
     /** The matched route template (bounded cardinality for metrics), or NOT_FOUND. */
     private static String route(Context ctx) {
         try {
-            var e = ctx.endpoint();
+            var e = ctx.endpoints().matchedHttpEndpoint();
             if (e != null) {
                 return e.path;
             }

@@ -16,6 +16,8 @@ public final class Responder {
     }
 
     public static void send(Context ctx, Representation r, String cacheControl) {
+        ctx.attribute(ResponseCache.REPRESENTATION, r);
+        ctx.attribute(ResponseCache.CACHE_CONTROL, cacheControl);
         boolean gzip = r.worthGzip() && HttpCaching.acceptsGzip(ctx.header("Accept-Encoding"));
         String etag = gzip ? r.gzipEtag() : r.etag();
         ctx.header("ETag", etag);
