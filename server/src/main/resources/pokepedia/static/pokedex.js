@@ -82,7 +82,7 @@
             el('div', { class: 'num' }, '#' + p.id + (species.genus ? ' · ' + species.genus : '') + (p.generation ? ' · generation ' + p.generation : '')),
             el('h2', { id: 'detail-name' }, p.name),
             typeBadges(p.types),
-            el('p', { class: 'abilities' }, 'Abilities: ', p.abilities.map((a) => a.name + (a.is_hidden ? ' (hidden)' : '')).join(', ')))),
+            el('p', { class: 'abilities' }, 'Abilities: ', p.abilities.length ? p.abilities.map((a) => a.name + (a.is_hidden ? ' (hidden)' : '')).join(', ') : '–'))),
         species.flavor_text ? el('p', { class: 'flavor' }, species.flavor_text) : '',
         el('div', { class: 'stats' }, STATS.map(([k, label]) => {
           const v = p.stats[k] || 0;

@@ -114,6 +114,15 @@ class PokedexApiIT {
         assertThat(p.path("cries").path("legacy").asText()).isEqualTo(base + "/storage/v1/object/public/pokedex-cries/cries/pokemon/legacy/25.ogg");
         assertThat(http.get(p.path("cries").path("latest").asText().substring(base.length())).statusCode()).isEqualTo(200);
         assertThat(Http.json(http.get("/pokedex/pokemon/25"))).isEqualTo(p);
+        // no front PNG of pikachu is mirrored (the fixture, like the npm sprite package, has none): the grid picture
+        // falls back to the mirrored animated GIF
+        assertThat(p.path("sprite").asText())
+                .isEqualTo(base + "/storage/v1/object/public/pokedex-sprites/sprites/pokemon/versions/generation-v/black-white/animated/25.gif");
+        JsonNode charizard = Http.json(http.get("/pokedex/pokemon/charizard"));
+        assertThat(charizard.path("sprite").asText()).isEqualTo(base + "/storage/v1/object/public/pokedex-sprites/sprites/pokemon/other/dream-world/6.svg");
+        // nothing of charmander is mirrored: its picture stays upstream
+        JsonNode charmander = Http.json(http.get("/pokedex/pokemon/charmander"));
+        assertThat(charmander.path("sprite").asText()).startsWith("https://raw.githubusercontent.com/PokeAPI/sprites/");
         assertThat(http.get("/pokedex/pokemon/99999").statusCode()).isEqualTo(404);
     }
 

@@ -42,12 +42,24 @@ public final class PokedexStore {
                 + " ELSE coalesce(" + alias + ".source_url, 'https://raw.githubusercontent.com/PokeAPI/" + upstreamRepo + "/' || " + pathExpr + ") END";
     }
 
+    private static String stored(String alias, String bucket) {
+        return "WHEN " + alias + ".status = 'stored' AND cfg.media IS NOT NULL THEN cfg.media || '/storage/v1/object/public/" + bucket + "/' || "
+                + alias + ".path ";
+    }
+
+    // why: the grid needs one picture per Pokémon, and a mirror often holds only some sprite sets (the npm package
+    // has the animated and dream-world ones, no PNGs): the first stored of front PNG, animated GIF, dream-world SVG,
+    // official artwork, else the upstream front PNG
+    private static final String SPRITE = "CASE WHEN p.sprite_front_default_path IS NULL AND s3.path IS NULL AND s4.path IS NULL THEN NULL "
+            + stored("s1", "pokedex-sprites") + stored("s3", "pokedex-sprites") + stored("s4", "pokedex-sprites") + stored("s2", "pokedex-sprites")
+            + "ELSE coalesce(s1.source_url, 'https://raw.githubusercontent.com/PokeAPI/sprites/master/' || p.sprite_front_default_path) END";
+
     private static final String POKEMON_ITEM = "json_build_object('id', p.id, 'name', p.name, 'species_id', p.species_id, "
             + "'generation', p.generation, 'is_default', p.is_default, 'types', p.types, 'abilities', p.abilities, "
             + "'stats', json_build_object('hp', p.hp, 'attack', p.attack, 'defense', p.defense, 'special_attack', p.special_attack, "
             + "'special_defense', p.special_defense, 'speed', p.speed), 'total_base_stat', p.total_base_stat, "
             + "'height', p.height, 'weight', p.weight, 'base_experience', p.base_experience, "
-            + "'sprite', " + media("s1", "pokedex-sprites", "p.sprite_front_default_path", "sprites/master") + ", "
+            + "'sprite', " + SPRITE + ", "
             + "'artwork', " + media("s2", "pokedex-sprites", "p.sprite_official_artwork_path", "sprites/master") + ", "
             + "'cries', json_build_object('latest', " + media("c1", "pokedex-cries", "p.cry_latest_path", "cries/main") + ", "
             + "'legacy', " + media("c2", "pokedex-cries", "p.cry_legacy_path", "cries/main") + "), "
@@ -56,6 +68,9 @@ public final class PokedexStore {
     public static final Kind POKEMON = new Kind("pokemon", "pokemon", "pokepedia_pokemon p", """
             LEFT JOIN pokepedia_assets s1 ON s1.bucket = 'pokedex-sprites' AND s1.path = p.sprite_front_default_path
             LEFT JOIN pokepedia_assets s2 ON s2.bucket = 'pokedex-sprites' AND s2.path = p.sprite_official_artwork_path
+            LEFT JOIN pokepedia_assets s3 ON s3.bucket = 'pokedex-sprites'
+                  AND s3.path = 'sprites/pokemon/versions/generation-v/black-white/animated/' || p.id || '.gif'
+            LEFT JOIN pokepedia_assets s4 ON s4.bucket = 'pokedex-sprites' AND s4.path = 'sprites/pokemon/other/dream-world/' || p.id || '.svg'
             LEFT JOIN pokepedia_assets c1 ON c1.bucket = 'pokedex-cries' AND c1.path = p.cry_latest_path
             LEFT JOIN pokepedia_assets c2 ON c2.bucket = 'pokedex-cries' AND c2.path = p.cry_legacy_path""",
             POKEMON_ITEM,
