@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class, BenchCommand.Serve.class},
         description = "Benchmarks that print ratios against baselines measured in the same run (see docs/benchmarks.md).")
 final class BenchCommand implements Callable<Integer> {
 
@@ -55,6 +55,56 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Latency (p50/p90/p99) and requests/s of the read API with N concurrent keep-alive clients: a document, "
+                    + "a list page, a Pokédex query and a cry from the storage route. Starts a server on the resolved database and "
+                    + "storage, or measures a running one (--target).")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+
+        @Option(names = "--target", paramLabel = "URL", description = "Measure this running server (e.g. http://127.0.0.1:8080) instead of starting one.")
+        java.net.URI target;
+
+        @Option(names = "--storage", paramLabel = "URL", description = "Storage of the started server (as for serve).")
+        String storage;
+
+        @Option(names = "--clients", defaultValue = "50", description = "Concurrent connections (default ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per URL (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--warmup", defaultValue = "5", description = "Unmeasured seconds per URL first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--path", paramLabel = "PATH", description = "URL paths to measure (default: the four of issue 5).")
+        java.util.List<String> paths = new java.util.ArrayList<>(java.util.List.of("/api/v2/pokemon/25/", "/api/v2/pokemon/?limit=100&offset=200",
+                "/pokedex/pokemon?type=fire&sort=-total_base_stat", "/storage/v1/object/public/pokedex-cries/cries/pokemon/latest/25.ogg"));
+
+        @Override
+        public Integer call() throws Exception {
+            if (target != null) {
+                measure(target);
+                return 0;
+            }
+            var settings = global.settings();
+            try (var opened = settings.openDatabase();
+                 var store = dev.pokepedia.media.ObjectStores.open(storage, settings.dataDir(), settings.env());
+                 var server = dev.pokepedia.server.PokepediaServer.builder(opened.db())
+                         .options(dev.pokepedia.server.ServerOptions.defaults().withPort(0)).objectStore(store).start()) {
+                measure(server.baseUri());
+            }
+            return 0;
+        }
+
+        private void measure(java.net.URI base) throws Exception {
+            var bench = new dev.pokepedia.app.bench.ServeBenchmark(base, clients, java.time.Duration.ofSeconds(warmup),
+                    java.time.Duration.ofSeconds(seconds), System.err);
+            dev.pokepedia.app.bench.ServeBenchmark.print(bench.run(paths), clients, System.out);
         }
     }
 }

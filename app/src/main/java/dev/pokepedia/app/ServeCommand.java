@@ -62,6 +62,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cache-mb", defaultValue = "128", paramLabel = "MB", description = "Memory for rendered documents (default ${DEFAULT-VALUE}).")
     int cacheMb;
 
+    @Option(names = "--response-cache-ms", defaultValue = "1000", paramLabel = "MS",
+            description = "Identical public JSON requests within this time share one answer (default ${DEFAULT-VALUE}; 0 = always read the database).")
+    long responseCacheMs;
+
     @Option(names = "--max-list-limit", defaultValue = "" + ServerOptions.DEFAULT_MAX_LIST_LIMIT, paramLabel = "N",
             description = "Largest 'limit' of /api/v2 lists (default ${DEFAULT-VALUE}; keeps the common ?limit=100000 idiom working).")
     int maxListLimit;
@@ -71,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         var settings = global.settings();
         ServerOptions options = ServerOptions.defaults().withHost(host).withPort(port).withPublicUrl(publicUrl)
                 .withAdminPassword(AdminPassword.fromEnv(settings.env()).orElse(null))
-                .withDocumentCacheMb(cacheMb).withMaxListLimit(maxListLimit);
+                .withDocumentCacheMb(cacheMb).withMaxListLimit(maxListLimit).withResponseCacheTtl(java.time.Duration.ofMillis(responseCacheMs));
         // why: the server answers many requests at once; the CLI's default pool of 4 would make them queue for connections
         try (DatabaseLocator.Resolved resolved = new DatabaseLocator(settings.env(), settings.dataDir(), System.getProperty("user.name"))
                 .resolve(settings.dbFlag());

@@ -1,0 +1,212 @@
+package dev.pokepedia.app.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Load generator for {@code serve}: {@code clients} keep-alive HTTP/1.1 connections, each on its own virtual thread,
+ * sending one URL back to back (closed loop) for a fixed time after a warm-up, with {@code Accept-Encoding: gzip} as
+ * apps send it. Latency is measured per request from writing the request to reading the last body byte.
+ */
+public final class ServeBenchmark {
+
+    /** What one URL did. */
+    public record Result(String path, long requests, long failures, double seconds, double p50Ms, double p90Ms, double p99Ms,
+                         double maxMs, long bytes) {
+        public double perSecond() {
+            return requests / seconds;
+        }
+    }
+
+    private final URI base;
+    private final int clients;
+    private final Duration warmup;
+    private final Duration duration;
+    private final PrintStream log;
+
+    public ServeBenchmark(URI base, int clients, Duration warmup, Duration duration, PrintStream log) {
+        this.base = base;
+        this.clients = clients;
+        this.warmup = warmup;
+        this.duration = duration;
+        this.log = log;
+    }
+
+    public List<Result> run(List<String> paths) throws Exception {
+        List<Result> out = new ArrayList<>();
+        for (String path : paths) {
+            log.printf("warming up %s for %d s …%n", path, warmup.toSeconds());
+            load(path, warmup);
+            log.printf("measuring %s for %d s with %d clients …%n", path, duration.toSeconds(), clients);
+            out.add(load(path, duration));
+        }
+        return out;
+    }
+
+    public static void print(List<Result> results, int clients, PrintStream out) {
+        out.printf("%-66s %9s %9s %8s %8s %8s %8s %7s%n", "URL (" + clients + " clients, gzip)", "requests", "req/s", "p50 ms", "p90 ms",
+                "p99 ms", "max ms", "errors");
+        for (Result r : results) {
+            out.printf(Locale.ROOT, "%-66s %9d %9.0f %8.2f %8.2f %8.2f %8.1f %7d%n", r.path(), r.requests(), r.perSecond(), r.p50Ms(),
+                    r.p90Ms(), r.p99Ms(), r.maxMs(), r.failures());
+        }
+    }
+
+    private Result load(String path, Duration length) throws Exception {
+        long end = System.nanoTime() + length.toNanos();
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                + "\r\nAccept-Encoding: gzip\r\nUser-Agent: pokepedia-bench\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        List<Future<long[]>> futures = new ArrayList<>();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < clients; i++) {
+                futures.add(ex.submit(() -> client(request, end)));
+            }
+            long started = System.nanoTime();
+            List<long[]> perClient = new ArrayList<>();
+            for (Future<long[]> f : futures) {
+                perClient.add(f.get());
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return summarise(path, perClient, seconds);
+        }
+    }
+
+    /** Returns [failures, bytes, latency₀, latency₁, …] in nanoseconds. */
+    private long[] client(byte[] request, long endNanos) throws IOException {
+        long[] lat = new long[1 << 16];
+        int n = 2;
+        long failures = 0;
+        long bytes = 0;
+        Socket socket = null;
+        InputStream in = null;
+        OutputStream out = null;
+        while (System.nanoTime() < endNanos) {
+            if (socket == null) {
+                socket = new Socket(base.getHost(), base.getPort());
+                socket.setTcpNoDelay(true);
+                in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+                out = socket.getOutputStream();
+            }
+            long t0 = System.nanoTime();
+            out.write(request);
+            out.flush();
+            Response r = Response.read(in);
+            long t = System.nanoTime() - t0;
+            if (n == lat.length) {
+                lat = Arrays.copyOf(lat, lat.length * 2);
+            }
+            lat[n++] = t;
+            bytes += r.bodyBytes();
+            if (r.status() >= 400) {
+                failures++;
+            }
+            if (r.close()) {
+                socket.close();
+                socket = null;
+            }
+        }
+        if (socket != null) {
+            socket.close();
+        }
+        lat[0] = failures;
+        lat[1] = bytes;
+        return Arrays.copyOf(lat, n);
+    }
+
+    private static Result summarise(String path, List<long[]> perClient, double seconds) {
+        long failures = 0;
+        long bytes = 0;
+        int total = 0;
+        for (long[] c : perClient) {
+            failures += c[0];
+            bytes += c[1];
+            total += c.length - 2;
+        }
+        long[] all = new long[total];
+        int i = 0;
+        for (long[] c : perClient) {
+            System.arraycopy(c, 2, all, i, c.length - 2);
+            i += c.length - 2;
+        }
+        Arrays.sort(all);
+        return new Result(path, total, failures, seconds, pct(all, 0.50), pct(all, 0.90), pct(all, 0.99),
+                all.length == 0 ? 0 : all[all.length - 1] / 1e6, bytes);
+    }
+
+    private static double pct(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+
+    /** The parts of an HTTP/1.1 response the load generator needs; the body is read and dropped. */
+    private record Response(int status, long bodyBytes, boolean close) {
+
+        static Response read(InputStream in) throws IOException {
+            String statusLine = line(in);
+            if (statusLine == null || statusLine.length() < 12) {
+                throw new IOException("connection closed by the server");
+            }
+            int status = Integer.parseInt(statusLine.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            String h;
+            while ((h = line(in)) != null && !h.isEmpty()) {
+                String lower = h.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(h.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    close = true;
+                }
+            }
+            long body = 0;
+            if (chunked) {
+                while (true) {
+                    long size = Long.parseLong(line(in).split(";")[0].trim(), 16);
+                    if (size == 0) {
+                        line(in);
+                        break;
+                    }
+                    in.skipNBytes(size);
+                    body += size;
+                    line(in);
+                }
+            } else if (length > 0) {
+                in.skipNBytes(length);
+                body = length;
+            }
+            return new Response(status, body, close);
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder b = new StringBuilder(64);
+            int c;
+            while ((c = in.read()) != -1) {
+                if (c == '\n') {
+                    int len = b.length();
+                    return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
+                }
+                b.append((char) c);
+            }
+            return b.isEmpty() ? null : b.toString();
+        }
+    }
+}
