@@ -130,10 +130,15 @@ public final class LivePath implements AutoCloseable {
      * and media follow-up of everything stored is done, then returns. Dead letters do not hold it up.
      */
     public void awaitDrained(Duration poll) throws InterruptedException {
+        awaitDrained(Set.of(LiveQueues.INGEST, LiveQueues.SPRITES), poll);
+    }
+
+    /** As {@link #awaitDrained(Duration)}, watching only the given queues. */
+    public void awaitDrained(Set<String> watched, Duration poll) throws InterruptedException {
         while (true) {
-            if (empty()) {
+            if (empty(watched)) {
                 refresher.flush(Duration.ofMinutes(5));
-                if (empty()) {
+                if (empty(watched)) {
                     return;
                 }
             }
@@ -141,10 +146,9 @@ public final class LivePath implements AutoCloseable {
         }
     }
 
-    private boolean empty() {
+    private boolean empty(Set<String> watched) {
         List<QueueStats> stats = queues.stats();
-        return stats.stream().filter(s -> s.queue().equals(LiveQueues.INGEST) || s.queue().equals(LiveQueues.SPRITES))
-                .allMatch(s -> s.depth() == 0);
+        return stats.stream().filter(s -> watched.contains(s.queue())).allMatch(s -> s.depth() == 0);
     }
 
     /** Stops claiming, finishes in-flight messages (up to the timeout), flushes the follow-up work. */
