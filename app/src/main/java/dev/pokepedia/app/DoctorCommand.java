@@ -79,6 +79,10 @@ final class DoctorCommand implements Callable<Integer> {
         return ok ? 0 : PokepediaException.ErrorCode.CONFIGURATION.exitCode();
     }
 
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
     private static Check migrations(Database db) {
         try {
             List<String> pending = db.pendingMigrations();
@@ -111,7 +115,7 @@ final class DoctorCommand implements Callable<Integer> {
                     : new Check("queues", false, (both ? "" : "missing queue(s); ") + (stats ? "" : "missing get_pokepedia_queue_stats()"),
                     "Apply the migrations (see above); they create both queues and the function.");
         } catch (Exception e) {
-            return new Check("queues", false, e.getMessage(), "Check the database.");
+            return new Check("queues", false, firstLine(e.getMessage()), "Check the database.");
         }
     }
 
@@ -126,7 +130,7 @@ final class DoctorCommand implements Callable<Integer> {
                     : new Check("schedules", false, total + " of " + Scheduler.DEFAULTS.size() + " default schedules present",
                     "Run `./pokepedia schedules` once (it creates the defaults), or start `./pokepedia work`.");
         } catch (Exception e) {
-            return new Check("schedules", false, e.getMessage(), "Apply the migrations (see above).");
+            return new Check("schedules", false, firstLine(e.getMessage()), "Apply the migrations (see above).");
         }
     }
 
