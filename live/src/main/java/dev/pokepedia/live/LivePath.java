@@ -98,7 +98,7 @@ public final class LivePath implements AutoCloseable {
         }
         refresher = new Refresher(store, manifest, queues);
         runtime = new WorkerRuntime(queues, clock, registry);
-        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), 0.5);
+        Backoff backoff = new Backoff(config.retryDelay(), Duration.ofMinutes(5), 0.5);
         if (which.contains(LiveQueues.INGEST)) {
             runtime.register(WorkerConfig.of(LiveQueues.INGEST).withConcurrency(config.ingestConcurrency())
                             .withBatchSize(Math.max(10, config.ingestConcurrency() * 2)).withMaxAttempts(config.maxAttempts())
