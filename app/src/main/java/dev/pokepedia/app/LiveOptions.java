@@ -26,6 +26,10 @@ final class LiveOptions {
     @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts per message before it is dead-lettered (default: 6).")
     Integer maxAttempts;
 
+    @Option(names = "--visibility-timeout", paramLabel = "SECONDS",
+            description = "How long a claimed message stays invisible to other workers; a crashed worker's messages come back after it (default: 120).")
+    Integer visibilitySeconds;
+
     @Option(names = "--sprites-source", paramLabel = "FOLDER|FILE.tgz|URL|upstream",
             description = "Where the sprite worker gets sprite bytes (as `media --sprites-source`; default $POKEPEDIA_SPRITES_SOURCE, else upstream).")
     String spritesSource;
@@ -49,6 +53,12 @@ final class LiveOptions {
             http = http.withRate(r);
         }
         int c = concurrency != null ? concurrency : d.ingestConcurrency();
+        if (visibilitySeconds != null) {
+            if (visibilitySeconds < 1) {
+                throw new dev.pokepedia.core.ConfigurationException("--visibility-timeout must be at least 1 second", "Use e.g. --visibility-timeout 120.");
+            }
+            d = d.withVisibilityTimeout(java.time.Duration.ofSeconds(visibilitySeconds));
+        }
         return d.withUpstream(upstream).withHttp(http).withConcurrency(c, c)
                 .withMaxAttempts(maxAttempts != null ? maxAttempts : d.maxAttempts())
                 .withMediaSources(spritesSource != null ? spritesSource : env.get("POKEPEDIA_SPRITES_SOURCE"),

@@ -52,6 +52,10 @@ public record LiveConfig(String upstream, UpstreamOptions http, int ingestConcur
         return new LiveConfig(upstream, http, ingestConcurrency, spriteConcurrency, n, visibilityTimeout, retryDelay, spritesSource, criesSource);
     }
 
+    public LiveConfig withVisibilityTimeout(Duration d) {
+        return new LiveConfig(upstream, http, ingestConcurrency, spriteConcurrency, maxAttempts, d, retryDelay, spritesSource, criesSource);
+    }
+
     public LiveConfig withRetryDelay(Duration d) {
         return new LiveConfig(upstream, http, ingestConcurrency, spriteConcurrency, maxAttempts, visibilityTimeout, d, spritesSource, criesSource);
     }
