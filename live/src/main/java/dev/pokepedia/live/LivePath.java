@@ -108,8 +108,10 @@ public final class LivePath implements AutoCloseable {
         if (which.contains(LiveQueues.SPRITES)) {
             long maxBytes = 20L << 20;
             mediaSources = new LinkedHashMap<>();
-            mediaSources.put("sprite", AssetSources.open(config.spritesSource(), config.spriteConcurrency(), maxBytes, 0));
-            mediaSources.put("cry", AssetSources.open(config.criesSource(), config.spriteConcurrency(), maxBytes, 0));
+            // why 2 HTTP attempts: the queue retries a failed asset with its own backoff; long in-place retries would
+            // only hold a handler
+            mediaSources.put("sprite", perAssetSource(config.spritesSource(), "--sprites-source", maxBytes));
+            mediaSources.put("cry", perAssetSource(config.criesSource(), "--cries-source", maxBytes));
             objects.ensureBucket(dev.pokepedia.media.Asset.SPRITES_BUCKET);
             objects.ensureBucket(dev.pokepedia.media.Asset.CRIES_BUCKET);
             MirrorEngine engine = new MirrorEngine(manifest, objects, new MirrorOptions(1, maxBytes, false, false), clock);
@@ -119,6 +121,15 @@ public final class LivePath implements AutoCloseable {
                     new SpriteHandler(manifest, engine, mediaSources, registry));
         }
         runtime.start();
+    }
+
+    private AssetSource perAssetSource(String spec, String flag, long maxBytes) {
+        if (spec != null && (spec.endsWith(".tar.gz") || spec.endsWith(".tgz"))) {
+            throw new dev.pokepedia.core.ConfigurationException(flag + " " + spec + " is an archive; the sprite worker reads one asset "
+                    + "per message and would scan the whole archive each time",
+                    "Unpack it and give the folder, give an http(s) mirror, or mirror archives in bulk with `pokepedia media`.");
+        }
+        return AssetSources.open(spec, config.spriteConcurrency(), maxBytes, 0, 2);
     }
 
     public WorkerRuntime runtime() {
