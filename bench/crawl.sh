@@ -47,6 +47,6 @@ printf '%-34s %8s %10s %8s\n' "run" "seconds" "docs/s" "ratio"
 printf '%-34s %8.1f %10.0f %8s\n' "import (bulk baseline)" "$t_import" "$(echo "$docs / $t_import" | bc -l)" "1.00"
 printf '%-34s %8.1f %10.0f %8.2f\n' "crawl, full (seed + drain)" "$t_full" "$(echo "$docs / $t_full" | bc -l)" "$(echo "$t_import / $t_full" | bc -l)"
 printf '%-34s %8.1f %10.0f %8.2f\n' "crawl, all 304 (second pass)" "$t_304" "$(echo "$docs / $t_304" | bc -l)" "$(echo "$t_import / $t_304" | bc -l)"
-printf '%-34s %8.1f %10.0f %8.2f\n' "crawl, 10%% injected 503s" "$t_flaky" "$(echo "$docs / $t_flaky" | bc -l)" "$(echo "$t_import / $t_flaky" | bc -l)"
+printf '%-34s %8.1f %10.0f %8.2f\n' "crawl, 10% injected 503s" "$t_flaky" "$(echo "$docs / $t_flaky" | bc -l)" "$(echo "$t_import / $t_flaky" | bc -l)"
 printf '304 pass vs full crawl: %.2fx faster; 503 run: %s upstream retries, %s dead letters; crawled rows hash like the import: %s\n' \
   "$(echo "$t_full / $t_304" | bc -l)" "$retries" "$dead" "$same"
