@@ -37,9 +37,14 @@ public final class GlobalOptions {
 
         /** Finds, opens and migrates the database. The caller closes both. */
         Opened openDatabase() {
+            return openDatabase(4);
+        }
+
+        /** As {@link #openDatabase()} with a pool sized for {@code poolSize} concurrent users (workers). */
+        Opened openDatabase(int poolSize) {
             DatabaseLocator.Resolved resolved = new DatabaseLocator(env, dataDir, System.getProperty("user.name")).resolve(dbFlag);
             try {
-                Database db = Database.open(resolved.config(), 4).migrate();
+                Database db = Database.open(resolved.config(), poolSize).migrate();
                 return new Opened(resolved, db);
             } catch (RuntimeException e) {
                 resolved.close();

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./pokepedia}. */
 @Command(name = "pokepedia", mixinStandardHelpOptions = true, version = "pokepedia 0.1.0",
         description = "Mirror PokeAPI into your own Postgres and storage, and keep it fresh.",
-        subcommands = {SyncCommand.class, ImportCommand.class, MediaCommand.class, VerifyCommand.class, BenchCommand.class, ServeSnapshotCommand.class, ServeCommand.class,
+        subcommands = {SyncCommand.class, ImportCommand.class, MediaCommand.class, VerifyCommand.class, SeedCommand.class, WorkCommand.class,
+                SchedulesCommand.class, DoctorCommand.class, SelftestCommand.class, BenchCommand.class, ServeSnapshotCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

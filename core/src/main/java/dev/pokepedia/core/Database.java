@@ -48,11 +48,7 @@ public final class Database implements AutoCloseable {
     /** Applies pending migrations; safe to call from several processes at once (Flyway locks). */
     public Database migrate() {
         try {
-            Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+            flyway().migrate();
             return this;
         } catch (FlywayException e) {
             throw new PokepediaException(PokepediaException.ErrorCode.DATABASE_UNAVAILABLE,
@@ -61,6 +57,19 @@ public final class Database implements AutoCloseable {
                             ? "This database was migrated by a different build of pokepedia; use a matching build, or a fresh database"
                             : "Check that the database user may create tables and functions in this database.", e);
         }
+    }
+
+    /** Migrations on the classpath not yet applied to this database ("version description"). */
+    public java.util.List<String> pendingMigrations() {
+        try {
+            return java.util.Arrays.stream(flyway().info().pending()).map(i -> i.getVersion() + " " + i.getDescription()).toList();
+        } catch (FlywayException e) {
+            throw unavailable(config, e);
+        }
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure().dataSource(pool).locations("classpath:db/migration").load();
     }
 
     public DataSource dataSource() {

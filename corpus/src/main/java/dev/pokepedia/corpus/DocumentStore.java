@@ -48,7 +48,8 @@ public final class DocumentStore {
             Canonicalizer.Canonical c = canonicalizer.canonicalize(bytes);
             return new Prepared(id, c.name(), c.json(), c.sha256());
         } catch (IOException | RuntimeException e) {
-            throw new InvalidDocumentException(id.apiPath() + ": not a JSON document (" + e.getMessage() + ")", e);
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new InvalidDocumentException(id.apiPath() + ": not a JSON document (" + why + ")", e);
         }
     }
 

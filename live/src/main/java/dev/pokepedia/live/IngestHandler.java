@@ -51,9 +51,9 @@ public final class IngestHandler implements MessageHandler {
             answer = upstream.get(uri, v.etag(), v.lastModified());
         } catch (UpstreamException e) {
             if (!e.retryable()) {
-                throw new PermanentFailureException(e.getMessage(), e);
+                throw new PermanentFailureException(e.getMessage(), e.getCause());
             }
-            throw new RetryLaterException(e.getMessage(), e.retryAfter() == null ? Duration.ZERO : e.retryAfter(), e);
+            throw new RetryLaterException(e.getMessage(), e.retryAfter() == null ? Duration.ZERO : e.retryAfter(), e.getCause());
         }
         switch (answer) {
             case UpstreamClient.Answer.NotModified nm -> {
@@ -74,7 +74,7 @@ public final class IngestHandler implements MessageHandler {
                     p = store.prepare(id, d.body(), base);
                 } catch (InvalidDocumentException e) {
                     // why: usually a body cut short or a broken upstream page; retried with backoff, then dead-lettered
-                    throw new IllegalStateException(uri + ": " + e.getMessage(), e);
+                    throw new IllegalStateException(base + e.getMessage(), null);
                 }
                 DocumentStore.Change change = store.upsert(java.util.List.of(p), m.source()).get(id);
                 crawl.record(id, uri.toString(), 200, d.etag(), d.lastModified(), p.sha256(), change != DocumentStore.Change.UNCHANGED);

@@ -98,7 +98,7 @@ public final class LivePath implements AutoCloseable {
         }
         refresher = new Refresher(store, manifest, queues);
         runtime = new WorkerRuntime(queues, clock, registry);
-        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), 0.5);
+        Backoff backoff = new Backoff(config.retryDelay(), Duration.ofMinutes(5), 0.5);
         if (which.contains(LiveQueues.INGEST)) {
             runtime.register(WorkerConfig.of(LiveQueues.INGEST).withConcurrency(config.ingestConcurrency())
                             .withBatchSize(Math.max(10, config.ingestConcurrency() * 2)).withMaxAttempts(config.maxAttempts())
@@ -108,8 +108,10 @@ public final class LivePath implements AutoCloseable {
         if (which.contains(LiveQueues.SPRITES)) {
             long maxBytes = 20L << 20;
             mediaSources = new LinkedHashMap<>();
-            mediaSources.put("sprite", AssetSources.open(config.spritesSource(), config.spriteConcurrency(), maxBytes, 0));
-            mediaSources.put("cry", AssetSources.open(config.criesSource(), config.spriteConcurrency(), maxBytes, 0));
+            // why 2 HTTP attempts: the queue retries a failed asset with its own backoff; long in-place retries would
+            // only hold a handler
+            mediaSources.put("sprite", perAssetSource(config.spritesSource(), "--sprites-source", maxBytes));
+            mediaSources.put("cry", perAssetSource(config.criesSource(), "--cries-source", maxBytes));
             objects.ensureBucket(dev.pokepedia.media.Asset.SPRITES_BUCKET);
             objects.ensureBucket(dev.pokepedia.media.Asset.CRIES_BUCKET);
             MirrorEngine engine = new MirrorEngine(manifest, objects, new MirrorOptions(1, maxBytes, false, false), clock);
@@ -121,6 +123,15 @@ public final class LivePath implements AutoCloseable {
         runtime.start();
     }
 
+    private AssetSource perAssetSource(String spec, String flag, long maxBytes) {
+        if (spec != null && (spec.endsWith(".tar.gz") || spec.endsWith(".tgz"))) {
+            throw new dev.pokepedia.core.ConfigurationException(flag + " " + spec + " is an archive; the sprite worker reads one asset "
+                    + "per message and would scan the whole archive each time",
+                    "Unpack it and give the folder, give an http(s) mirror, or mirror archives in bulk with `pokepedia media`.");
+        }
+        return AssetSources.open(spec, config.spriteConcurrency(), maxBytes, 0, 2);
+    }
+
     public WorkerRuntime runtime() {
         return runtime;
     }
@@ -130,10 +141,15 @@ public final class LivePath implements AutoCloseable {
      * and media follow-up of everything stored is done, then returns. Dead letters do not hold it up.
      */
     public void awaitDrained(Duration poll) throws InterruptedException {
+        awaitDrained(Set.of(LiveQueues.INGEST, LiveQueues.SPRITES), poll);
+    }
+
+    /** As {@link #awaitDrained(Duration)}, watching only the given queues. */
+    public void awaitDrained(Set<String> watched, Duration poll) throws InterruptedException {
         while (true) {
-            if (empty()) {
+            if (empty(watched)) {
                 refresher.flush(Duration.ofMinutes(5));
-                if (empty()) {
+                if (empty(watched)) {
                     return;
                 }
             }
@@ -141,10 +157,9 @@ public final class LivePath implements AutoCloseable {
         }
     }
 
-    private boolean empty() {
+    private boolean empty(Set<String> watched) {
         List<QueueStats> stats = queues.stats();
-        return stats.stream().filter(s -> s.queue().equals(LiveQueues.INGEST) || s.queue().equals(LiveQueues.SPRITES))
-                .allMatch(s -> s.depth() == 0);
+        return stats.stream().filter(s -> watched.contains(s.queue())).allMatch(s -> s.depth() == 0);
     }
 
     /** Stops claiming, finishes in-flight messages (up to the timeout), flushes the follow-up work. */

@@ -69,7 +69,8 @@ class LiveSyncIT {
             st.execute("TRUNCATE pokeapi_resources, pokepedia_projection_pending, pokepedia_crawl_state, pokepedia_assets, "
                     + "pokepedia_asset_refs, pokepedia_asset_scans, pokepedia_pokemon, pokepedia_species, pokepedia_evolution_chains, "
                     + "pokepedia_moves, pokepedia_types, pokepedia_endpoints");
-            st.execute("SELECT pokepedia_queue_purge('pokepedia_ingest'), pokepedia_queue_purge('pokepedia_sprites')");
+            st.execute("SELECT pokepedia_queue_purge('pokepedia_ingest'), pokepedia_queue_purge('pokepedia_sprites'), "
+                    + "pokepedia_queue_discard_dead('pokepedia_ingest'), pokepedia_queue_discard_dead('pokepedia_sprites')");
         }
     }
 
@@ -159,6 +160,26 @@ class LiveSyncIT {
             assertThat(LiveFixtures.liveShas(db.database())).isEqualTo(expected);
             assertThat(live.upstream().retries()).isPositive();
             assertThat(queues.stats().stream().mapToLong(s -> s.deadLetters()).sum()).isZero();
+        }
+    }
+
+    @Test
+    void anUnreachableMediaSourceFailsItsAssetsFastSoTheDrainEnds() throws Exception {
+        var registry = new SimpleMeterRegistry();
+        LiveConfig offline = config().withMediaSources("http://127.0.0.1:1/", "http://127.0.0.1:1/").withMaxAttempts(2)
+                .withRetryDelay(Duration.ofMillis(10));
+        try (SnapshotServer server = SnapshotServer.start(new SnapshotSource.Archive(LiveFixtures.CORPUS_0710), ServerOptions.defaults());
+             ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
+             LivePath live = new LivePath(db.database(), queues, objects, offline, registry, Clock.systemUTC())) {
+            live.seed(server.baseUri().toString(), Set.of("pokemon", "type"));
+            drain(live);
+
+            long assets = LiveFixtures.count(db.database(), "SELECT count(*) FROM pokepedia_assets");
+            assertThat(assets).isGreaterThan(100);
+            assertThat(LiveFixtures.count(db.database(), "SELECT count(*) FROM pokepedia_assets WHERE status = 'failed'")).isEqualTo(assets);
+            assertThat(registry.counter("pokepedia.sprites.assets", "outcome", "source_down").count()).isPositive();
+            assertThat(LiveFixtures.count(db.database(), "SELECT count(*) FROM pokepedia_assets WHERE last_error LIKE '%not asked for%'"))
+                    .isPositive();
         }
     }
 

@@ -20,8 +20,13 @@ public final class AssetSources {
      * layout under it; a folder; a {@code .tar.gz}/{@code .tgz} file.
      */
     public static AssetSource open(String spec, int concurrency, long maxBytes, int requestsPerMinute) {
+        return open(spec, concurrency, maxBytes, requestsPerMinute, HttpSourceOptions.defaults().maxAttempts());
+    }
+
+    /** As {@link #open(String, int, long, int)}, with {@code httpAttempts} tries per asset over HTTP. */
+    public static AssetSource open(String spec, int concurrency, long maxBytes, int requestsPerMinute, int httpAttempts) {
         HttpSourceOptions http = HttpSourceOptions.defaults().withConcurrency(concurrency).withMaxBytes(maxBytes)
-                .withRequestsPerMinute(requestsPerMinute);
+                .withRequestsPerMinute(requestsPerMinute).withMaxAttempts(httpAttempts);
         if (spec == null || spec.isBlank() || spec.equals("upstream")) {
             return new HttpAssetSource(http);
         }
