@@ -1,7 +1,6 @@
 package dev.pokepedia.app;
 
 import dev.pokepedia.core.Database;
-import dev.pokepedia.core.DatabaseLocator;
 import dev.pokepedia.corpus.CorpusVerifier;
 import dev.pokepedia.corpus.VerifyReport;
 import dev.pokepedia.media.MediaVerifier;
@@ -77,19 +76,19 @@ final class ServeCommand implements Callable<Integer> {
                 .withAdminPassword(AdminPassword.fromEnv(settings.env()).orElse(null))
                 .withDocumentCacheMb(cacheMb).withMaxListLimit(maxListLimit).withResponseCacheTtl(java.time.Duration.ofMillis(responseCacheMs));
         // why: the server answers many requests at once; the CLI's default pool of 4 would make them queue for connections
-        try (DatabaseLocator.Resolved resolved = new DatabaseLocator(settings.env(), settings.dataDir(), System.getProperty("user.name"))
-                .resolve(settings.dbFlag());
-             Database db = Database.open(resolved.config(), dbPool).migrate();
+        try (GlobalOptions.Opened opened = settings.openDatabase(dbPool);
              ObjectStore store = ObjectStores.open(storage, settings.dataDir(), settings.env());
-             Queues queues = Queues.open(db)) {
+             Queues queues = Queues.open(opened.db())) {
+            Database db = opened.db();
             MediaLinks links = mediaUrl != null ? MediaLinks.parse(mediaUrl)
                     : store.localFolder().isPresent() ? MediaLinks.self() : MediaLinks.upstream();
             options = options.withMediaLinks(links);
 
             // ---- lead (issue 4): wire here ---------------------------------------------------------------------
-            // Unless noWorkers: start the live path's queue workers and the scheduler in this process with
-            // server.meterRegistry(), and replace seed / setScheduleEnabled below with the live path's seeder and the
-            // scheduler. Shut them down in the shutdown hook below, before server.close().
+            // Unless noWorkers: start the live path's queue workers and the scheduler in this process. Give them a
+            // PrometheusMeterRegistry and pass the same one to the builder (.meterRegistry(registry)) so /metrics shows
+            // their counters. Replace seed / setScheduleEnabled in ServeActions with the live path's seeder and the
+            // scheduler. In the shutdown hook, stop them (finishing in-flight messages) before or alongside server.close().
             AdminActions actions = new ServeActions(db);
             // -------------------------------------------------------------------------------------------------------
 
