@@ -10,7 +10,15 @@ import java.util.List;
 /** The dashboard's recent admin actions of this process, newest first, with their outcome. */
 public final class ActionLog {
 
-    public record Entry(Instant at, String action, String outcome, boolean failed) {}
+    public record Entry(Instant at, String action, String outcome, boolean failed) {
+        /** {@code HH:mm:ss} UTC, for the dashboard. */
+        public String time() {
+            return TIME.format(at);
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     private static final int KEEP = 50;
 

@@ -48,7 +48,7 @@ public final class AdminRoutes {
     private final ActionLog actionLog;
     private final Templates templates = new Templates();
 
-    public AdminRoutes(Database db, ServerOptions options, Queues queues, QueueStats stats, AdminActions actions, String base) {
+    public AdminRoutes(Database db, ServerOptions options, Queues queues, QueueStats stats, AdminActions actions) {
         this.db = db;
         this.queues = queues;
         this.actions = actions;

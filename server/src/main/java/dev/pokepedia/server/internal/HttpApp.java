@@ -79,7 +79,7 @@ public final class HttpApp {
                 new MetricsRoute(registry, new DbMetrics(db, queueStats, registry)),
                 new OpenApi(base),
                 new Pages(),
-                options.adminEnabled() ? new AdminRoutes(db, options, queues, queueStats, actions, base) : null);
+                options.adminEnabled() ? new AdminRoutes(db, options, queues, queueStats, actions) : null);
         app.ready.countDown();
         return app;
     }
