@@ -33,7 +33,6 @@ public final class AdminAuth {
     public record Session(String nonce, Instant expires, String csrfToken) {}
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     private final byte[] key;
     private final byte[] passwordHash;
@@ -138,9 +137,5 @@ public final class AdminAuth {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static byte[] decode(String s) {
-        return B64D.decode(s);
     }
 }
