@@ -1,6 +1,17 @@
 package dev.pokepedia.app;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.live.LiveConfig;
+import dev.pokepedia.live.LivePath;
+import dev.pokepedia.live.LiveQueues;
+import dev.pokepedia.live.schedule.ScheduleRunner;
+import dev.pokepedia.live.schedule.Scheduler;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import picocli.CommandLine.ArgGroup;
 import dev.pokepedia.corpus.CorpusVerifier;
 import dev.pokepedia.corpus.VerifyReport;
 import dev.pokepedia.media.MediaVerifier;
@@ -43,9 +54,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "scheme://host[:port] clients use (behind a proxy); written into documents and links. Default: the bound address.")
     URI publicUrl;
 
-    @Option(names = "--storage", paramLabel = "URL",
-            description = "Media storage as for 'media': file:///folder or s3://… Default: $STORAGE_URL, else <data-dir>/storage.")
-    String storage;
+    @ArgGroup(exclusive = false, heading = "Live path (workers, scheduler, seed button):%n")
+    LiveOptions live = new LiveOptions();
 
     @Option(names = "--media-url", paramLabel = "self|upstream|URL",
             description = "Where media URLs of stored assets point: 'self' (this server's storage route; folder storage), a public base "
@@ -76,28 +86,43 @@ final class ServeCommand implements Callable<Integer> {
                 .withAdminPassword(AdminPassword.fromEnv(settings.env()).orElse(null))
                 .withDocumentCacheMb(cacheMb).withMaxListLimit(maxListLimit).withResponseCacheTtl(java.time.Duration.ofMillis(responseCacheMs));
         // why: the server answers many requests at once; the CLI's default pool of 4 would make them queue for connections
-        try (GlobalOptions.Opened opened = settings.openDatabase(dbPool);
-             ObjectStore store = ObjectStores.open(storage, settings.dataDir(), settings.env());
+        LiveConfig liveConfig = live.config(settings.env());
+        int pool = dbPool + (noWorkers ? 0 : liveConfig.ingestConcurrency() + liveConfig.spriteConcurrency() + 6);
+        try (GlobalOptions.Opened opened = settings.openDatabase(pool);
+             ObjectStore store = ObjectStores.open(live.storage, settings.dataDir(), settings.env());
              Queues queues = Queues.open(opened.db())) {
             Database db = opened.db();
             MediaLinks links = mediaUrl != null ? MediaLinks.parse(mediaUrl)
                     : store.localFolder().isPresent() ? MediaLinks.self() : MediaLinks.upstream();
             options = options.withMediaLinks(links);
 
-            // ---- lead (issue 4): wire here ---------------------------------------------------------------------
-            // Unless noWorkers: start the live path's queue workers and the scheduler in this process. Give them a
-            // PrometheusMeterRegistry and pass the same one to the builder (.meterRegistry(registry)) so /metrics shows
-            // their counters. Replace seed / setScheduleEnabled in ServeActions with the live path's seeder and the
-            // scheduler. In the shutdown hook, stop them (finishing in-flight messages) before or alongside server.close().
-            AdminActions actions = new ServeActions(db);
-            // -------------------------------------------------------------------------------------------------------
+            // why one registry: /metrics shows the workers' queue and crawl counters next to the HTTP ones
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Clock clock = Clock.systemUTC();
+            LivePath livePath = new LivePath(db, queues, store, liveConfig, registry, clock);
+            Scheduler scheduler = new Scheduler(db, clock, livePath.scheduledTasks());
+            scheduler.ensureDefaults();
+            ScheduleRunner runner = null;
+            if (!noWorkers) {
+                livePath.start(Set.of(LiveQueues.INGEST, LiveQueues.SPRITES));
+                runner = new ScheduleRunner(scheduler, clock);
+            }
+            AdminActions actions = new ServeActions(db, livePath, scheduler);
 
             PokepediaServer server = PokepediaServer.builder(db).options(options).objectStore(store).queues(queues)
-                    .adminActions(actions).start();
+                    .adminActions(actions).meterRegistry(registry).start();
             CountDownLatch stopped = new CountDownLatch(1);
+            ScheduleRunner schedules = runner;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
+                try {
+                    if (schedules != null) {
+                        schedules.close();
+                    }
+                    livePath.close(); // stops claiming, finishes in-flight messages, hands back the rest
+                } finally {
+                    server.close();
+                    stopped.countDown();
+                }
             }, "serve-shutdown"));
             System.out.printf("serving %s  (Pokédex %s/, API %s/api/v2/, admin %s)%n", server.baseUri(), server.baseUri(), server.baseUri(),
                     options.adminEnabled() ? server.baseUri() + "/admin" : "disabled: set " + AdminPassword.ENV);
@@ -109,11 +134,16 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** What {@code serve} can do today from the dashboard; seed and schedules come with the live path (issue 4). */
-    private record ServeActions(Database db) implements AdminActions {
+    /** The dashboard's actions: seed through the live path, verify, schedules through the scheduler. */
+    private record ServeActions(Database db, LivePath live, Scheduler scheduler) implements AdminActions {
         @Override
         public long seed(List<String> types) {
-            throw new ActionUnavailableException("seed");
+            try {
+                return live.seed(null, new LinkedHashSet<>(types)).enqueued();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ActionUnavailableException("seed (interrupted)");
+            }
         }
 
         @Override
@@ -128,7 +158,7 @@ final class ServeCommand implements Callable<Integer> {
 
         @Override
         public void setScheduleEnabled(String name, boolean enabled) {
-            throw new ActionUnavailableException("schedule " + (enabled ? "enable" : "disable"));
+            scheduler.setEnabled(name, enabled);
         }
     }
 

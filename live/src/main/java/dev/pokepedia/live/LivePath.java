@@ -1,6 +1,7 @@
 package dev.pokepedia.live;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.live.internal.CrawlState;
 import dev.pokepedia.live.internal.Refresher;
@@ -31,6 +32,8 @@ import java.util.Set;
  * to one of them.
  */
 public final class LivePath implements AutoCloseable {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LivePath.class);
 
     private final Database database;
     private final LiveConfig config;
@@ -146,11 +149,23 @@ public final class LivePath implements AutoCloseable {
 
     /** As {@link #awaitDrained(Duration)}, watching only the given queues. */
     public void awaitDrained(Set<String> watched, Duration poll) throws InterruptedException {
+        int failures = 0;
         while (true) {
-            if (empty(watched)) {
-                refresher.flush(Duration.ofMinutes(5));
+            try {
                 if (empty(watched)) {
-                    return;
+                    refresher.flush(Duration.ofMinutes(5));
+                    if (empty(watched)) {
+                        return;
+                    }
+                }
+                failures = 0;
+            } catch (PokepediaException e) {
+                if (e.code() != PokepediaException.ErrorCode.DATABASE_UNAVAILABLE) {
+                    throw e;
+                }
+                // why: the database restarting under a drain is a pause, not the end; the workers reconnect too
+                if (failures++ % 50 == 0) {
+                    log.warn("Waiting for the queues to drain: the database is unreachable ({}); retrying", e.getMessage());
                 }
             }
             Thread.sleep(poll); // why: a drain watches counters that other processes change too; there is nothing to wait on
