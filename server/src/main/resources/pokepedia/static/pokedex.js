@@ -50,9 +50,17 @@
     }
   }
 
+  // a picture the mirror does not hold (and the internet does not give) becomes the same placeholder as no picture
+  function picture(src, alt, attrs) {
+    if (!src) return el('div', { class: 'noimg' }, '?');
+    const img = el('img', Object.assign({ src: src, alt: alt }, attrs || {}));
+    img.addEventListener('error', () => img.replaceWith(el('div', { class: 'noimg' }, '?')), { once: true });
+    return img;
+  }
+
   function card(p) {
     const c = el('article', { class: 'mon', tabindex: '0', 'data-id': p.id, 'data-name': p.name, 'data-types': p.types.join(' ') },
-      p.sprite ? el('img', { src: p.sprite, alt: p.name, loading: 'lazy', width: 96, height: 96 }) : el('div', { class: 'noimg' }, '?'),
+      picture(p.sprite, p.name, { loading: 'lazy', width: 96, height: 96 }),
       el('div', { class: 'num' }, '#' + p.id),
       el('div', { class: 'name' }, p.name),
       typeBadges(p.types));
@@ -67,7 +75,10 @@
     $('dialog').showModal();
     try {
       const p = await api('/pokedex/pokemon/' + encodeURIComponent(id));
-      const img = p.artwork || p.sprite;
+      // prefer artwork served by the mirror; an artwork URL still pointing upstream was not mirrored, so the
+      // mirrored sprite is the picture that will load (an app living on the mirror must not need the internet)
+      const mirrored = (u) => u && new URL(u, location.href).origin === location.origin;
+      const img = mirrored(p.artwork) ? p.artwork : (p.sprite || p.artwork);
       const species = p.species || {};
       const cries = [];
       if (p.cries && p.cries.latest) cries.push(el('label', null, 'Latest cry', el('audio', { id: 'cry-latest', controls: '', preload: 'none', src: p.cries.latest })));
@@ -77,7 +88,7 @@
       d.replaceChildren(
         close,
         el('div', { class: 'top' },
-          img ? el('img', { src: img, alt: p.name }) : '',
+          picture(img, p.name),
           el('div', null,
             el('div', { class: 'num' }, '#' + p.id + (species.genus ? ' · ' + species.genus : '') + (p.generation ? ' · generation ' + p.generation : '')),
             el('h2', { id: 'detail-name' }, p.name),
