@@ -47,8 +47,25 @@ public final class Database implements AutoCloseable {
 
     /** Applies pending migrations; safe to call from several processes at once (Flyway locks). */
     public Database migrate() {
+        String fingerprint = MigrationFingerprint.ofClasspath(Database.class.getClassLoader());
+        if (fingerprint != null) {
+            try (Connection c = pool.getConnection()) {
+                if (MigrationFingerprint.matches(c, fingerprint)) {
+                    return this;
+                }
+            } catch (SQLException e) {
+                throw unavailable(config, e);
+            }
+        }
         try {
             flyway().migrate();
+            if (fingerprint != null) {
+                try (Connection c = pool.getConnection()) {
+                    MigrationFingerprint.remember(c, fingerprint);
+                } catch (SQLException e) {
+                    throw unavailable(config, e);
+                }
+            }
             return this;
         } catch (FlywayException e) {
             throw new PokepediaException(PokepediaException.ErrorCode.DATABASE_UNAVAILABLE,
