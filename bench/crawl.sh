@@ -13,10 +13,11 @@ url() { echo "postgresql://postgres@127.0.0.1:5432/$1"; }
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; for d in bench_crawl bench_crawl_flaky bench_import; do dropdb -h 127.0.0.1 -U postgres --if-exists "$d" 2>/dev/null || true; done; }
 trap cleanup EXIT
-serve() { # serve-snapshot on a free port with extra flags; echoes the base URL once it serves
+serve() { # serve-snapshot on a free port with extra flags, in the background; sets $served to its base URL
+  # why not $(serve): a command substitution is a subshell, and the server's pid would never reach the cleanup
   local log; log=$(mktemp); ./pokepedia serve-snapshot "$snap" "$@" > "$log" 2>&1 & pids+=($!)
   until grep -q '^serving' "$log"; do sleep 0.5; done
-  grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1
+  served=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1)
 }
 now() { date +%s.%N; }
 hashes() { pg -d "$1" -c "SELECT md5(string_agg(resource_type||'/'||resource_key||'='||sha256, ',' ORDER BY resource_type, resource_key)) FROM pokeapi_resources WHERE deleted_at IS NULL"; }
@@ -30,8 +31,8 @@ crawl() { # db base → seconds for seed + drain; work output in /tmp/bench-craw
 echo "preparing (not timed): build, databases, servers…" >&2
 ./pokepedia --version > /dev/null
 for d in bench_crawl bench_crawl_flaky bench_import; do dropdb -h 127.0.0.1 -U postgres --if-exists "$d"; createdb -h 127.0.0.1 -U postgres "$d"; done
-base=$(serve)
-flaky=$(serve --error-rate 0.1 --seed 7)
+serve; base=$served
+serve --error-rate 0.1 --seed 7; flaky=$served
 docs=$(curl -s "$base/api/v2/" > /dev/null; ./pokepedia seed --db "$(url bench_import)" --from "$base" --json | grep -o '"listed" : [0-9]*' | head -1 | grep -o '[0-9]*')
 pg -d bench_import -c "SELECT pokepedia_queue_purge('pokepedia_ingest')" > /dev/null
 
