@@ -71,62 +71,51 @@ final class SchedulesCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a schedule.")
-    static final class Enable implements Callable<Integer> {
-        @Mixin
-        GlobalOptions global;
-        @ArgGroup(exclusive = false)
-        LiveOptions live = new LiveOptions();
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() throws Exception {
-            return withScheduler(global, live, s -> {
-                s.setEnabled(name, true);
-                print(s, false);
-                return 0;
-            });
-        }
-    }
-
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a schedule.")
-    static final class Disable implements Callable<Integer> {
-        @Mixin
-        GlobalOptions global;
-        @ArgGroup(exclusive = false)
-        LiveOptions live = new LiveOptions();
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() throws Exception {
-            return withScheduler(global, live, s -> {
-                s.setEnabled(name, false);
-                print(s, false);
-                return 0;
-            });
-        }
-    }
-
-    @Command(name = "set", mixinStandardHelpOptions = true, description = "Change a schedule's cron expression, e.g. set daily-refresh '30 2 * * *'.")
-    static final class SetCron implements Callable<Integer> {
+    /** A subcommand that changes one schedule by name, then lists them all. */
+    abstract static class Change implements Callable<Integer> {
         @Mixin
         GlobalOptions global;
         @ArgGroup(exclusive = false)
         LiveOptions live = new LiveOptions();
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Parameters(index = "1", paramLabel = "CRON")
-        String cron;
+
+        abstract void apply(Scheduler s);
 
         @Override
         public Integer call() throws Exception {
             return withScheduler(global, live, s -> {
-                s.setCron(name, cron);
+                apply(s);
                 print(s, false);
                 return 0;
             });
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a schedule.")
+    static final class Enable extends Change {
+        @Override
+        void apply(Scheduler s) {
+            s.setEnabled(name, true);
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a schedule.")
+    static final class Disable extends Change {
+        @Override
+        void apply(Scheduler s) {
+            s.setEnabled(name, false);
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Change a schedule's cron expression, e.g. set daily-refresh '30 2 * * *'.")
+    static final class SetCron extends Change {
+        @Parameters(index = "1", paramLabel = "CRON")
+        String cron;
+
+        @Override
+        void apply(Scheduler s) {
+            s.setCron(name, cron);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import dev.pokepedia.media.internal.HttpRetryAfter;
+import dev.pokepedia.queue.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -50,12 +51,14 @@ public final class UpstreamClient implements AutoCloseable {
     private final Clock clock;
     private final Counter requests;
     private final Counter retries;
+    private final Backoff backoff;
 
     public UpstreamClient(UpstreamOptions options, MeterRegistry registry, Clock clock) {
         this.options = options;
         this.clock = clock;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(options.connectTimeout()).build();
         this.inFlight = new Semaphore(options.concurrency(), true);
+        this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), 0.5);
         this.requests = registry.counter("pokepedia.upstream.requests");
         this.retries = registry.counter("pokepedia.upstream.retries");
         this.retry = RetryPolicy.<Attempt>builder()
@@ -207,13 +210,7 @@ public final class UpstreamClient implements AutoCloseable {
         if (last != null && last.failure() != null && last.failure().retryAfter() != null) {
             return last.failure().retryAfter();
         }
-        long max = options.maxBackoff().toNanos();
-        long base = Math.min(options.initialBackoff().toNanos(), max);
-        for (int i = 1; i < failedAttempts && base < max; i++) {
-            base = base > max / 2 ? max : base * 2;
-        }
-        long half = base / 2;
-        return Duration.ofNanos(base - half + ThreadLocalRandom.current().nextLong(half + 1));
+        return backoff.delay(failedAttempts, ThreadLocalRandom.current());
     }
 
     @Override
