@@ -85,11 +85,12 @@ final class WorkCommand implements Callable<Integer> {
         long done = 0;
         long depth = 0;
         StringBuilder status = new StringBuilder();
+        List<QueueStats> stats = s.queues.stats(); // why once: this runs on every progress tick
         for (String q : which) {
             WorkerStats w = s.live.runtime() == null ? null : s.live.runtime().stats(q);
             long finished = w == null ? 0 : w.succeeded() + w.deadLettered();
             done += finished;
-            long d = s.queues.stats().stream().filter(x -> x.queue().equals(q)).mapToLong(QueueStats::depth).sum();
+            long d = stats.stream().filter(x -> x.queue().equals(q)).mapToLong(QueueStats::depth).sum();
             depth += d;
             status.append(String.format(" %s %d done/%d left", q.replace("pokepedia_", ""), finished, d));
         }

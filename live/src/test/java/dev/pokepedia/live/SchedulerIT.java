@@ -8,13 +8,11 @@ import dev.pokepedia.core.Database;
 import dev.pokepedia.live.schedule.Schedule;
 import dev.pokepedia.live.schedule.Scheduler;
 import dev.pokepedia.testkit.FreshDatabase;
+import dev.pokepedia.testkit.SettableClock;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,34 +28,6 @@ class SchedulerIT {
 
     @RegisterExtension
     static FreshDatabase db = new FreshDatabase();
-
-    /** A clock the test moves by hand. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant start) {
-            this.now = start;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-22T02:30:00Z"));
     private final AtomicInteger seeds = new AtomicInteger();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pokepedia.queue.Message;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.testkit.FreshDatabase;
+import dev.pokepedia.testkit.SettableClock;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -236,7 +237,7 @@ class AdminIT {
 
     @Test
     void wrongPasswordsAreRateLimitedPerClientUntilTheWindowPasses() {
-        MutableClock clock = new MutableClock(Instant.parse("2026-07-10T12:00:00Z"));
+        SettableClock clock = new SettableClock(Instant.parse("2026-07-10T12:00:00Z"));
         try (PokepediaServer s = PokepediaServer.builder(db.database()).options(ServerOptions.defaults().withPort(0)
                 .withAdminPassword(new AdminPassword(PASSWORD)).withClock(clock)).queues(queues).start()) {
             AdminClient c = new AdminClient(new Http(s.baseUri()));

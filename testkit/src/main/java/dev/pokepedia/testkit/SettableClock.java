@@ -1,4 +1,4 @@
-package dev.pokepedia.server;
+package dev.pokepedia.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A UTC clock tests move by hand, for code that takes an injected {@link Clock}. */
+public final class SettableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public SettableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public void set(Instant t) {
+        now = t;
+    }
+
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
