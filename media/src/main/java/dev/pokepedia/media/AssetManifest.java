@@ -51,7 +51,7 @@ public final class AssetManifest {
     /** Assets of one kind ({@code sprite} | {@code cry}) to work on; with {@code includeStored} also those already stored. */
     public List<Asset> due(String kind, boolean includeStored) {
         String sql = "SELECT id, bucket, path, source_url, asset_kind, status, sha256, missing_from FROM pokepedia_assets WHERE asset_kind = ?"
-                + (includeStored ? "" : " AND status <> 'stored'") + " ORDER BY bucket, path";
+                + (includeStored ? "" : " AND status <> 'stored'");
         List<Asset> out = new ArrayList<>();
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, kind);
@@ -67,6 +67,96 @@ public final class AssetManifest {
             throw Database.unavailable(database.config(), e);
         }
     }
+
+    /**
+     * As {@link #due}, limited to the given paths (what a listed source holds) plus any path that could leave a folder
+     * (absolute, or with a {@code .}/{@code ..} segment), so the source still refuses those by name.
+     */
+    public List<Asset> dueAmong(String kind, java.util.Set<String> paths, boolean includeStored) {
+        String sql = "SELECT id, bucket, path, source_url, asset_kind, status, sha256, missing_from FROM pokepedia_assets"
+                + " WHERE asset_kind = ? AND (path = ANY(?::text[]) OR " + ODD_PATH + ")" + (includeStored ? "" : " AND status <> 'stored'");
+        List<Asset> out = new ArrayList<>();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, kind);
+            ps.setArray(2, c.createArrayOf("text", paths.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /** What {@link #settleAbsent} found per bucket: assets now missing, stored ones kept, rows changed, a few example paths. */
+    public record Absent(Map<String, long[]> missingAndKept, long changed, List<String> examples) {}
+
+    /**
+     * Records every asset of a kind that a listed source does not hold as missing from it, in one statement: the
+     * bulk counterpart of a source reporting each absent file. Stored assets stay stored (a source lacking a file we
+     * hold does not undo it); rows already missing from the same source are left untouched. With {@code dryRun} it
+     * only counts.
+     */
+    public Absent settleAbsent(String kind, java.util.Set<String> present, String source, boolean dryRun) {
+        String absent = """
+                absent AS MATERIALIZED (
+                  SELECT a.id, a.bucket, a.path, a.status, a.missing_from FROM pokepedia_assets a
+                   WHERE a.asset_kind = ? AND NOT (%s)
+                     AND NOT EXISTS (SELECT 1 FROM unnest(?::text[]) p(path) WHERE p.path = a.path))""".formatted(ODD_PATH.replace("path", "a.path"));
+        String changed = dryRun ? "changed AS (SELECT NULL::bigint AS id WHERE false)" : """
+                changed AS (
+                  UPDATE pokepedia_assets t SET status = 'missing', missing_from = ?, last_error = NULL, attempts = 0, updated_at = now()
+                    FROM absent x
+                   WHERE t.id = x.id AND x.status <> 'stored' AND (x.status <> 'missing' OR x.missing_from IS DISTINCT FROM ?)
+                  RETURNING t.id)""";
+        String sql = "WITH " + absent + ", " + changed + """
+                 SELECT x.bucket, count(*) FILTER (WHERE x.status <> 'stored'), count(*) FILTER (WHERE x.status = 'stored'),
+                        (SELECT array_agg(e.path) FROM (SELECT path FROM absent WHERE bucket = x.bucket AND status <> 'stored' LIMIT 20) e),
+                        (SELECT count(*) FROM changed)
+                   FROM absent x GROUP BY x.bucket""";
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL synchronous_commit = off"); // why: as in record(); a rerun settles the same rows again
+            }
+            Map<String, long[]> counts = new LinkedHashMap<>();
+            List<String> examples = new ArrayList<>();
+            long changedRows = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, kind);
+                ps.setArray(2, c.createArrayOf("text", present.toArray()));
+                if (!dryRun) {
+                    ps.setString(3, source);
+                    ps.setString(4, source);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String bucket = rs.getString(1);
+                        counts.put(bucket, new long[] {rs.getLong(2), rs.getLong(3)});
+                        java.sql.Array paths = rs.getArray(4);
+                        if (paths != null) {
+                            for (Object p : (Object[]) paths.getArray()) {
+                                examples.add(bucket + "/" + p);
+                            }
+                        }
+                        changedRows = rs.getLong(5);
+                    }
+                }
+            }
+            c.commit();
+            return new Absent(counts, changedRows, examples);
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /** Paths a folder source must refuse by name rather than report absent. */
+    // why: LIKE, not a regular expression: this runs over every row of a kind, and also catches harmless dot-files,
+    // which then simply take the per-file path
+    private static final String ODD_PATH = "path LIKE '/%' OR path LIKE '.%' OR path LIKE '%/.%'";
 
     /** One asset by its place in storage. */
     public java.util.Optional<Asset> find(String bucket, String path) {
@@ -138,6 +228,47 @@ public final class AssetManifest {
         if (outcomes.isEmpty()) {
             return;
         }
+        // why: most outcomes of a first run against a partial source are "missing from X"; they need only their ids
+        Map<String, List<Long>> missingBySource = new LinkedHashMap<>();
+        List<Outcome> others = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            if ("missing".equals(o.status()) && o.missingFrom() != null) {
+                missingBySource.computeIfAbsent(o.missingFrom(), k -> new ArrayList<>()).add(o.assetId());
+            } else {
+                others.add(o);
+            }
+        }
+        try (Connection c = database.connection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                // why: losing the last moment of records in a crash only means those objects are found intact in the
+                // store (same SHA-256) on the rerun; not waiting for WAL flushes makes recording several times faster
+                st.execute("SET LOCAL synchronous_commit = off");
+            }
+            for (var e : missingBySource.entrySet()) {
+                recordMissing(c, e.getKey(), e.getValue());
+            }
+            if (!others.isEmpty()) {
+                recordOthers(c, others);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    private static void recordMissing(Connection c, String source, List<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE pokepedia_assets SET status = 'missing', missing_from = ?, last_error = NULL, attempts = 0, updated_at = now()
+                 WHERE id = ANY(?::bigint[]) AND (status <> 'missing' OR missing_from IS DISTINCT FROM ?)""")) {
+            ps.setString(1, source);
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+            ps.setString(3, source);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void recordOthers(Connection c, List<Outcome> outcomes) throws SQLException {
         int n = outcomes.size();
         Long[] ids = new Long[n];
         String[] status = new String[n];
@@ -174,13 +305,7 @@ public final class AssetManifest {
                    -- why: reruns report most assets exactly as they are; skip rewriting rows that would not change
                    AND (a.status IS DISTINCT FROM u.status OR a.sha256 IS DISTINCT FROM coalesce(u.sha256, a.sha256)
                         OR a.missing_from IS DISTINCT FROM u.missing_from OR u.status = 'failed')""";
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                // why: losing the last moment of records in a crash only means those objects are found intact in the
-                // store (same SHA-256) on the rerun; not waiting for WAL flushes makes recording several times faster
-                st.execute("SET LOCAL synchronous_commit = off");
-            }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("bigint", ids));
             ps.setArray(2, c.createArrayOf("text", status));
             ps.setArray(3, c.createArrayOf("text", sha));
@@ -189,9 +314,6 @@ public final class AssetManifest {
             ps.setArray(6, c.createArrayOf("text", missing));
             ps.setArray(7, c.createArrayOf("text", error));
             ps.executeUpdate();
-            c.commit();
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
         }
     }
 

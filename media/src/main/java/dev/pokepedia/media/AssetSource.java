@@ -20,6 +20,21 @@ public interface AssetSource {
         return false;
     }
 
+    /**
+     * Called at the start of a bulk run, before the manifest is read, so a source can get ready (list itself) in the
+     * meantime. Deliveries without it work too.
+     */
+    default void prepare() {
+    }
+
+    /**
+     * Every relative path the source holds, when it can tell completely and cheaply (a folder without symbolic links),
+     * else null. Lets a bulk run settle all absent assets in one statement instead of asking for each of them.
+     */
+    default java.util.Set<String> listing() throws InterruptedException {
+        return null;
+    }
+
     /** Delivers each wanted asset to the sink; may call the sink from several threads at once. */
     void deliver(Collection<Asset> wanted, AssetSink sink) throws InterruptedException;
 

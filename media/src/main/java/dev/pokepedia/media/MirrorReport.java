@@ -12,7 +12,11 @@ public record MirrorReport(Map<String, Counts> buckets, List<String> failures, L
      * Per bucket: {@code stored} objects written now (or that would be, in a dry run), {@code unchanged} already
      * stored with the same SHA-256, {@code missing} absent from the source, {@code failed}, and bytes written.
      */
-    public record Counts(long stored, long unchanged, long missing, long failed, long bytes, long asked) {}
+    public record Counts(long stored, long unchanged, long missing, long failed, long bytes, long asked) {
+        public Counts plus(Counts o) {
+            return new Counts(stored + o.stored, unchanged + o.unchanged, missing + o.missing, failed + o.failed, bytes + o.bytes, asked + o.asked);
+        }
+    }
 
     public long totalFailed() {
         return buckets.values().stream().mapToLong(Counts::failed).sum();

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.HashMap;
@@ -169,9 +170,22 @@ class MirrorIT {
             assertThat(rs.getString(1)).as("missing assets name the source asked").isIn(SPRITES.toString(), CRIES.toString());
         }
 
+        String before = manifestFingerprint();
         MirrorReport second = mirror(store);
         assertThat(second.totalStored()).as("second run uploads nothing").isZero();
         assertThat(second.buckets().values().stream().mapToLong(MirrorReport.Counts::unchanged).sum()).isEqualTo(files.size());
+        assertThat(second.buckets().values().stream().mapToLong(MirrorReport.Counts::missing).sum())
+                .as("absent files are still reported").isEqualTo(referenced - files.size());
+        assertThat(manifestFingerprint()).as("a rerun with nothing changed rewrites no manifest row").isEqualTo(before);
+    }
+
+    /** Every row's status, source and last change: equal before and after a run that changed nothing. */
+    private String manifestFingerprint() throws SQLException {
+        try (Connection c = db.database().connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT md5(string_agg(id || status || coalesce(missing_from, '') || updated_at, ',' ORDER BY id)) FROM pokepedia_assets")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     @Test

@@ -4,12 +4,21 @@ import dev.pokepedia.media.Asset;
 import dev.pokepedia.media.AssetSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -18,14 +27,25 @@ import java.util.stream.Stream;
 /**
  * Assets from a folder with the upstream repository layout: a PokeAPI/sprites or PokeAPI/cries checkout, the npm
  * package's {@code package/} folder, or an unpacked archive with one top folder. Symbolic links are not followed.
+ *
+ * <p>Bulk runs list the folder once ({@link #prepare}) and look each wanted path up in that listing: partial sources
+ * lack most referenced files (50k of 54k for the npm package), and one directory walk is far cheaper than a failed
+ * lookup per absent file. A few assets at a time (the sprite worker) are looked up one by one.
  */
 public final class FolderAssetSource implements AssetSource {
+
+    /** Above this many wanted assets an unprepared delivery lists the folder instead of looking files up one by one. */
+    private static final int LIST_ABOVE = 2_000;
 
     private final Path root;
     private final String shown;
     private final int concurrency;
     private final long maxBytes;
+    private volatile CompletableFuture<Listing> listing;
     private volatile Path realRoot;
+
+    /** Regular files by relative path with their sizes, and the relative paths of symbolic links met on the walk. */
+    record Listing(Map<String, Long> files, Set<String> links) {}
 
     public FolderAssetSource(Path dir, int concurrency, long maxBytes) {
         this.shown = dir.toString();
@@ -45,14 +65,38 @@ public final class FolderAssetSource implements AssetSource {
     }
 
     @Override
+    public void prepare() {
+        if (listing == null) {
+            listing = CompletableFuture.supplyAsync(this::list, Executors.newVirtualThreadPerTaskExecutor());
+        }
+    }
+
+    @Override
+    public Set<String> listing() throws InterruptedException {
+        prepare();
+        Listing listed = awaitListing();
+        return listed == null || !listed.links().isEmpty() ? null : listed.files().keySet();
+    }
+
+    @Override
     public void deliver(Collection<Asset> wanted, AssetSink sink) throws InterruptedException {
+        if (listing == null && wanted.size() > LIST_ABOVE) {
+            prepare();
+        }
+        Listing listed = awaitListing();
+        listing = null; // why: a later delivery (a rerun in the same process) must see the folder as it is then
         Semaphore permits = new Semaphore(concurrency);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Asset a : wanted) {
+                if (listed != null && !listed.files().containsKey(a.path())) {
+                    // why: answered from the listing on this thread; no task, no file system call
+                    absent(a, listed, sink);
+                    continue;
+                }
                 permits.acquire();
                 pool.execute(() -> {
                     try {
-                        deliverOne(a, sink);
+                        deliverOne(a, listed, sink);
                     } finally {
                         permits.release();
                     }
@@ -61,25 +105,52 @@ public final class FolderAssetSource implements AssetSource {
         }
     }
 
-    private void deliverOne(Asset a, AssetSink sink) {
-        Path f = root.resolve(a.path()).normalize();
-        if (!f.startsWith(root)) {
+    private Listing awaitListing() throws InterruptedException {
+        CompletableFuture<Listing> pending = listing;
+        if (pending == null) {
+            return null;
+        }
+        try {
+            return pending.get();
+        } catch (ExecutionException e) {
+            return null; // why: a folder that cannot be walked is read file by file, which reports each problem by path
+        }
+    }
+
+    private void absent(Asset a, Listing listed, AssetSink sink) {
+        if (!inside(a.path())) {
+            sink.failed(a, "path '" + a.path() + "' leaves the source folder " + shown);
+        } else if (!listed.links().isEmpty() && underLink(a.path(), listed.links())) {
+            sink.failed(a, root.resolve(a.path()) + " is (or lies under) a symbolic link; links are not followed");
+        } else {
+            sink.missing(a, "absent from " + shown);
+        }
+    }
+
+    private void deliverOne(Asset a, Listing listed, AssetSink sink) {
+        if (!inside(a.path())) {
             sink.failed(a, "path '" + a.path() + "' leaves the source folder " + shown);
             return;
         }
-        // why: most referenced files are absent from partial sources (50k of 54k for the npm package); java.io.File
-        // answers "not there" without building an exception per file
-        java.io.File file = f.toFile();
-        if (!file.exists() && !Files.isSymbolicLink(f)) {
-            sink.missing(a, "absent from " + shown);
-            return;
-        }
+        Path f = root.resolve(a.path());
         try {
-            if (!f.toRealPath().equals(realRoot().resolve(a.path()))) {
-                sink.failed(a, f + " is (or lies under) a symbolic link; links are not followed");
-                return;
+            long size;
+            if (listed != null) {
+                size = listed.files().get(a.path()); // the walk saw a regular file, not a link, at this exact path
+            } else {
+                BasicFileAttributes attrs;
+                try {
+                    attrs = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    sink.missing(a, "absent from " + shown);
+                    return;
+                }
+                if (!attrs.isRegularFile() || !f.toRealPath().equals(realRoot().resolve(a.path()))) {
+                    sink.failed(a, f + " is (or lies under) a symbolic link; links are not followed");
+                    return;
+                }
+                size = attrs.size();
             }
-            long size = Files.size(f);
             if (size > maxBytes) {
                 sink.failed(a, f + " is " + size + " bytes, over the " + maxBytes + "-byte limit");
                 return;
@@ -101,6 +172,51 @@ public final class FolderAssetSource implements AssetSource {
             realRoot = r;
         }
         return r;
+    }
+
+    /** Whether a relative asset path stays inside the folder (no {@code ..}, not absolute). */
+    private boolean inside(String path) {
+        return !path.startsWith("/") && root.resolve(path).normalize().startsWith(root);
+    }
+
+    private static boolean underLink(String path, Set<String> links) {
+        for (int i = path.indexOf('/'); ; i = path.indexOf('/', i + 1)) {
+            if (links.contains(i < 0 ? path : path.substring(0, i))) {
+                return true;
+            }
+            if (i < 0) {
+                return false;
+            }
+        }
+    }
+
+    private Listing list() {
+        Map<String, Long> files = new HashMap<>();
+        Set<String> links = new HashSet<>();
+        try {
+            Path top = realRoot();
+            // why: the walk does not follow links; a linked file or folder is remembered so its assets fail, not vanish
+            Files.walkFileTree(top, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    String rel = top.relativize(file).toString();
+                    if (attrs.isRegularFile()) {
+                        files.put(rel, attrs.size());
+                    } else if (attrs.isSymbolicLink()) {
+                        links.add(rel);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // vanished or unreadable: its assets are reported absent
+                }
+            });
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Listing(files, links);
     }
 
     /** The folder under which {@code sprites/…} or {@code cries/…} paths resolve. */

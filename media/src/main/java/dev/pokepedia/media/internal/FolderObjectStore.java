@@ -4,12 +4,15 @@ import dev.pokepedia.corpus.internal.Canonicalizer;
 import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.media.StorageException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -67,7 +70,13 @@ public final class FolderObjectStore implements ObjectStore {
             // why: a unique name without createTempFile's SecureRandom and permission calls; a leftover from a kill
             // is a dot-file that never shadows an object
             tmp = f.resolveSibling(".upload-" + ProcessHandle.current().pid() + "-" + tmpCounter.incrementAndGet() + ".tmp");
-            Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+            // why: one write call for the whole object; Files.write hands the kernel 8 kB at a time
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
             try {
                 Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
