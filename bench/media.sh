@@ -2,16 +2,26 @@
 # Media mirror benchmark: `pokepedia media` vs `rclone copy --checksum`, the same referenced files (4,231 npm sprites
 # and 1,951 cries, unpacked to folders first so both tools read the same files) into (a) a local folder and (b) a real
 # S3 server (S3Proxy, started here), then a rerun with nothing changed. Prints files/s, MB/s and ratios.
-# Usage: bench/media.sh            (needs ../shared/data/pokeapi, PostgreSQL on 127.0.0.1:5432, and rclone)
+# Usage: bench/media.sh [ROUNDS]   (needs ../shared/data/pokeapi, PostgreSQL on 127.0.0.1:5432, and rclone)
+#   ROUNDS (default 3): each round starts from a fresh manifest, fresh target folders and a fresh S3 server; odd rounds
+#   run pokepedia first, even rounds rclone first; the medians are printed.
+#   TARGET_DIR (default /dev/shm when writable): where both tools' target folders go. why: on ext4, creating files
+#   shortly after many were deleted is slow (the inode allocator skips recently deleted inodes; perf showed
+#   ext4_create → recently_deleted as the top kernel symbol), so whichever tool runs right after a cleanup paid seconds.
+#   A tmpfs takes the file system's history out of the comparison; set TARGET_DIR=/tmp to measure on ext4 anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v rclone >/dev/null || { echo "bench: needs rclone (apt-get install rclone)" >&2; exit 2; }
 shared=../shared/data/pokeapi
+rounds=${1:-3}
 work=$(mktemp -d /tmp/pokepedia-bench-media.XXXXXX)
+target_base=${TARGET_DIR:-/dev/shm}
+[[ -d $target_base && -w $target_base ]] || target_base=$work
+targets=$(mktemp -d "$target_base/pokepedia-bench-targets.XXXXXX")
 db_name=pokepedia_bench_media
 db="postgresql://postgres@127.0.0.1:5432/$db_name"
 s3pid=""
-cleanup() { [[ -n $s3pid ]] && kill "$s3pid" 2>/dev/null || true; rm -rf "$work"; dropdb -h 127.0.0.1 -U postgres --if-exists "$db_name" 2>/dev/null || true; }
+cleanup() { [[ -n $s3pid ]] && kill "$s3pid" 2>/dev/null || true; pkill -P $$ -f "sleep 100000" || true; rm -rf "$work" "$targets"; dropdb -h 127.0.0.1 -U postgres --if-exists "$db_name" 2>/dev/null || true; }
 trap cleanup EXIT
 
 echo "preparing (not timed): unpacking sources, importing the corpus, building the manifest…" >&2
@@ -40,36 +50,34 @@ theirs() { # both kinds side by side, as pokepedia does
   local b=$!
   wait $a && wait $b
 }
-declare -A t
-measure() { local key=$1; shift; local s; s=$(now); "$@"; t[$key]=$(echo "$(now) - $s" | bc); }
+declare -A t # key -> space-separated seconds of every round
+measure() { sync; local key=$1; shift; local s; s=$(now); "$@"; t[$key]="${t[$key]:-} $(echo "$(now) - $s" | bc)"; }
+median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-# warm the page cache and the launcher's build so neither tool pays for it
-cat "$work/sprites.list" > /dev/null; ./pokepedia --version > /dev/null 2>&1; find "$spr" "$cri" -type f -exec cat {} + > /dev/null
+# warm the page cache, the launcher's build and its start-up cache (trained by a real media command, not --version)
+cat "$work/sprites.list" > /dev/null; find "$spr" "$cri" -type f -exec cat {} + > /dev/null
+./pokepedia media --dry-run --db "$db" --sprites-source "$spr" --cries-source "$cri" > /dev/null 2>&1
+while pgrep -f "AOTMode=create" > /dev/null; do sleep 0.2; done
 
-reset_assets; measure ours_folder ours "file://$work/ours-folder"
-measure ours_folder_again ours "file://$work/ours-folder"
-measure rclone_folder theirs "$work/rclone-folder"
-measure rclone_folder_again theirs "$work/rclone-folder"
-
-# a real S3 server: S3Proxy from Maven Central in a child JVM (what the integration tests use)
+# a real S3 server: S3Proxy from Maven Central in a child JVM (what the integration tests use), in memory, fresh per round
 ./mvnw -q -B -pl testkit -am -Dmaven.test.skip=true package > /dev/null 2>&1 || true
 java_home=$(tools/find-jdk)
-exec 3< <(sleep 100000)
-"$java_home/bin/java" -Xmx512m -cp "testkit/target/classes:$(cat testkit/target/classes/dev/pokepedia/testkit/s3proxy.classpath)" \
-  dev.pokepedia.testkit.S3ProxyLauncher benchkey benchsecret "" <&3 > "$work/s3proxy.log" 2>&1 &
-s3pid=$!
-for _ in $(seq 120); do grep -q READY "$work/s3proxy.log" && break; sleep 0.5; done
-port=$(sed -n 's/.*S3PROXY-READY port=\([0-9]*\).*/\1/p' "$work/s3proxy.log")
-[[ -n $port ]] || { echo "bench: S3Proxy did not start:"; cat "$work/s3proxy.log"; exit 1; }
+start_s3() {
+  "$java_home/bin/java" -Xmx512m -cp "testkit/target/classes:$(cat testkit/target/classes/dev/pokepedia/testkit/s3proxy.classpath)" \
+    dev.pokepedia.testkit.S3ProxyLauncher benchkey benchsecret "" < <(sleep 100000) > "$work/s3proxy.log" 2>&1 &
+  s3pid=$!
+  for _ in $(seq 120); do grep -q READY "$work/s3proxy.log" && break; sleep 0.5; done
+  port=$(sed -n 's/.*S3PROXY-READY port=\([0-9]*\).*/\1/p' "$work/s3proxy.log")
+  [[ -n $port ]] || { echo "bench: S3Proxy did not start:"; cat "$work/s3proxy.log"; exit 1; }
+  export RCLONE_CONFIG_S3_ENDPOINT="http://127.0.0.1:$port"
+  s3url="s3://?endpoint=http://127.0.0.1:$port&region=us-east-1"
+  rclone mkdir s3:rc-pokedex-sprites; rclone mkdir s3:rc-pokedex-cries
+}
+stop_s3() { kill "$s3pid" 2>/dev/null || true; wait "$s3pid" 2>/dev/null || true; s3pid=""; pkill -P $$ -f "sleep 100000" || true; }
 export AWS_ACCESS_KEY_ID=benchkey AWS_SECRET_ACCESS_KEY=benchsecret
 unset AWS_CA_BUNDLE # why: rclone 1.60 cannot combine a custom CA bundle with its own HTTP transport
-export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Other RCLONE_CONFIG_S3_ENDPOINT="http://127.0.0.1:$port" \
-  RCLONE_CONFIG_S3_ACCESS_KEY_ID=benchkey RCLONE_CONFIG_S3_SECRET_ACCESS_KEY=benchsecret RCLONE_CONFIG_S3_FORCE_PATH_STYLE=true \
-  RCLONE_CONFIG_S3_REGION=us-east-1
-s3url="s3://?endpoint=http://127.0.0.1:$port&region=us-east-1"
-reset_assets; measure ours_s3 ours "$s3url"
-measure ours_s3_again ours "$s3url"
-rclone mkdir s3:rc-pokedex-sprites; rclone mkdir s3:rc-pokedex-cries
+export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Other RCLONE_CONFIG_S3_ACCESS_KEY_ID=benchkey \
+  RCLONE_CONFIG_S3_SECRET_ACCESS_KEY=benchsecret RCLONE_CONFIG_S3_FORCE_PATH_STYLE=true RCLONE_CONFIG_S3_REGION=us-east-1
 theirs_s3() {
   rclone copy --checksum --transfers 16 --files-from "$work/sprites.list" "$spr" s3:rc-pokedex-sprites > "$work/rclone-s.log" 2>&1 &
   local a=$!
@@ -77,19 +85,35 @@ theirs_s3() {
   local b=$!
   wait $a && wait $b
 }
-measure rclone_s3 theirs_s3
-measure rclone_s3_again theirs_s3
+ours_pair() { reset_assets; measure "ours_$1" ours "$2"; measure "ours_$1_again" ours "$2"; check_stored; }
+theirs_pair() { measure "rclone_$1" "$3" "$2"; measure "rclone_$1_again" "$3" "$2"; }
+check_stored() {
+  local stored; stored=$(psql -qAt "$db" -c "SELECT count(*) FROM pokepedia_assets WHERE status = 'stored'")
+  [[ $stored == "$files" ]] || { echo "bench: pokepedia stored $stored files, expected $files" >&2; cat "$work/ours.log" >&2; exit 1; }
+}
+for round in $(seq "$rounds"); do
+  echo "round $round of $rounds…" >&2
+  dir=$targets/round-$round; mkdir -p "$dir"
+  if (( round % 2 )); then
+    ours_pair folder "file://$dir/ours"; theirs_pair folder "$dir/rclone" theirs
+  else
+    theirs_pair folder "$dir/rclone" theirs; ours_pair folder "file://$dir/ours"
+  fi
+  start_s3
+  if (( round % 2 )); then ours_pair s3 "$s3url"; theirs_pair s3 "" theirs_s3; else theirs_pair s3 "" theirs_s3; ours_pair s3 "$s3url"; fi
+  stop_s3
+done
 
-stored=$(psql -qAt "$db" -c "SELECT count(*) FROM pokepedia_assets WHERE status = 'stored'")
-[[ $stored == "$files" ]] || { echo "bench: pokepedia stored $stored files, expected $files" >&2; exit 1; }
 mb=$(echo "scale=1; $bytes / 1000000" | bc)
-echo "files: $files referenced files present in the sources ($mb MB)"
-printf '%-34s %9s %9s %9s\n' "run" "seconds" "files/s" "MB/s"
+echo "files: $files referenced files present in the sources ($mb MB); $rounds rounds, medians; targets under $target_base"
+printf '%-22s %9s %9s %9s   %s\n' "run" "seconds" "files/s" "MB/s" "every round"
+declare -A m
 for k in ours_folder rclone_folder ours_folder_again rclone_folder_again ours_s3 rclone_s3 ours_s3_again rclone_s3_again; do
-  printf '%-34s %9.2f %9.0f %9.1f\n' "$k" "${t[$k]}" "$(echo "$files / ${t[$k]}" | bc -l)" "$(echo "$bytes / 1000000 / ${t[$k]}" | bc -l)"
+  m[$k]=$(median "${t[$k]}")
+  printf '%-22s %9.2f %9.0f %9.1f   %s\n' "$k" "${m[$k]}" "$(echo "$files / ${m[$k]}" | bc -l)" "$(echo "$bytes / 1000000 / ${m[$k]}" | bc -l)" "${t[$k]}"
 done
 echo
-printf 'folder copy:      pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${t[rclone_folder]} / ${t[ours_folder]}" | bc -l)"
-printf 'folder no-change: pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${t[rclone_folder_again]} / ${t[ours_folder_again]}" | bc -l)"
-printf 'S3 copy:          pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${t[rclone_s3]} / ${t[ours_s3]}" | bc -l)"
-printf 'S3 no-change:     pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${t[rclone_s3_again]} / ${t[ours_s3_again]}" | bc -l)"
+printf 'folder copy:      pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${m[rclone_folder]} / ${m[ours_folder]}" | bc -l)"
+printf 'folder no-change: pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${m[rclone_folder_again]} / ${m[ours_folder_again]}" | bc -l)"
+printf 'S3 copy:          pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${m[rclone_s3]} / ${m[ours_s3]}" | bc -l)"
+printf 'S3 no-change:     pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${m[rclone_s3_again]} / ${m[ours_s3_again]}" | bc -l)"
