@@ -112,9 +112,6 @@ public final class MirrorEngine {
             absent.missingAndKept().forEach((bucket, c) -> {
                 p.total.addAndGet(c[0] + c[1]);
                 p.done.addAndGet(c[0] + c[1]);
-                if (!options.dryRun()) {
-                    store.ensureBucket(bucket);
-                }
                 counts.merge(bucket, new MirrorReport.Counts(0, c[1], c[0], 0, 0, c[0] + c[1]), MirrorReport.Counts::plus);
             });
             return counts;
@@ -123,12 +120,19 @@ public final class MirrorEngine {
 
     private Map<String, MirrorReport.Counts> startTransfer(List<Asset> due, AssetSource source, Progress p, List<String> failures,
                                                            List<String> missing) throws InterruptedException {
-        if (!options.dryRun()) {
-            due.stream().map(Asset::bucket).distinct().forEach(store::ensureBucket);
-        }
-        // why: a bucket is listed only when some asset is not recorded as stored; a no-change rerun never lists
+        // why: a bucket is made sure of and listed only when some asset is not recorded as stored; a no-change rerun
+        // never talks to the store
+        Map<String, CompletableFuture<Boolean>> ensured = new ConcurrentHashMap<>();
         Map<String, CompletableFuture<Map<String, Long>>> listings = new ConcurrentHashMap<>();
-        Function<String, Map<String, Long>> lister = b -> listOnce(listings, b);
+        Function<String, Map<String, Long>> lister = b -> {
+            if (!options.dryRun()) {
+                once(ensured, b, () -> {
+                    store.ensureBucket(b);
+                    return true;
+                });
+            }
+            return once(listings, b, () -> store.list(b));
+        };
         return transfer(due, source, p, failures, missing, lister);
     }
 
@@ -140,13 +144,13 @@ public final class MirrorEngine {
         }
     }
 
-    /** The bucket's listing, fetched by the first thread that asks while the others wait for it. */
-    private Map<String, Long> listOnce(Map<String, CompletableFuture<Map<String, Long>>> listings, String bucket) {
-        CompletableFuture<Map<String, Long>> mine = new CompletableFuture<>();
-        CompletableFuture<Map<String, Long>> existing = listings.putIfAbsent(bucket, mine);
+    /** The value for a bucket, computed by the first thread that asks while the others wait for it. */
+    private static <T> T once(Map<String, CompletableFuture<T>> done, String bucket, java.util.function.Supplier<T> compute) {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> existing = done.putIfAbsent(bucket, mine);
         if (existing == null) {
             try {
-                mine.complete(store.list(bucket));
+                mine.complete(compute.get());
             } catch (RuntimeException e) {
                 mine.completeExceptionally(e);
             }

@@ -67,7 +67,8 @@ public final class S3ObjectStore implements ObjectStore {
 
     private final S3Config config;
     private final long multipartThreshold;
-    private final S3Client s3;
+    private final S3ClientBuilder builder;
+    private volatile S3Client client;
 
     public S3ObjectStore(S3Config config) {
         this(config, DEFAULT_MULTIPART_THRESHOLD);
@@ -101,14 +102,29 @@ public final class S3ObjectStore implements ObjectStore {
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
-        this.s3 = builder.build();
+        this.builder = builder;
+    }
+
+    /** why: building the SDK client costs a good part of a second; a run that finds nothing to do never needs it */
+    private S3Client s3() {
+        S3Client c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = builder.build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     @Override
     public void ensureBucket(String bucket) {
         Objects.requireNonNull(bucket, "bucket");
         try {
-            s3.headBucket(b -> b.bucket(bucket));
+            s3().headBucket(b -> b.bucket(bucket));
             return;
         } catch (NoSuchBucketException e) {
             // create it below
@@ -125,7 +141,7 @@ public final class S3ObjectStore implements ObjectStore {
                 // only AWS itself wants a location constraint; S3-compatible services may reject one they do not know
                 create.createBucketConfiguration(c -> c.locationConstraint(config.region()));
             }
-            s3.createBucket(create.build());
+            s3().createBucket(create.build());
             log.info("created bucket {} at {}", bucket, describe());
         } catch (BucketAlreadyOwnedByYouException e) {
             // created concurrently by this account: what we wanted
@@ -146,7 +162,7 @@ public final class S3ObjectStore implements ObjectStore {
             return;
         }
         try {
-            s3.putObject(r -> r.bucket(bucket).key(path).contentType(type).contentLength((long) content.length)
+            s3().putObject(r -> r.bucket(bucket).key(path).contentType(type).contentLength((long) content.length)
                     .metadata(metadata), body(content, 0, content.length, type));
         } catch (SdkException e) {
             throw failure("put", bucket, path, e);
@@ -156,7 +172,7 @@ public final class S3ObjectStore implements ObjectStore {
     private void putMultipart(String bucket, String path, byte[] content, String type, Map<String, String> metadata) {
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(path).contentType(type).metadata(metadata))
+            uploadId = s3().createMultipartUpload(r -> r.bucket(bucket).key(path).contentType(type).metadata(metadata))
                     .uploadId();
         } catch (SdkException e) {
             throw failure("start multipart upload", bucket, path, e);
@@ -168,17 +184,17 @@ public final class S3ObjectStore implements ObjectStore {
                 int partNumber = i + 1;
                 int offset = (int) (i * multipartThreshold);
                 int length = (int) Math.min(multipartThreshold, content.length - (long) offset);
-                UploadPartResponse response = s3.uploadPart(r -> r.bucket(bucket).key(path).uploadId(uploadId)
+                UploadPartResponse response = s3().uploadPart(r -> r.bucket(bucket).key(path).uploadId(uploadId)
                                 .partNumber(partNumber).contentLength((long) length),
                         body(content, offset, length, type));
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
             }
-            s3.completeMultipartUpload(r -> r.bucket(bucket).key(path).uploadId(uploadId)
+            s3().completeMultipartUpload(r -> r.bucket(bucket).key(path).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts)));
             log.debug("uploaded {}/{} in {} parts", bucket, path, partCount);
         } catch (RuntimeException e) {
             try {
-                s3.abortMultipartUpload(r -> r.bucket(bucket).key(path).uploadId(uploadId));
+                s3().abortMultipartUpload(r -> r.bucket(bucket).key(path).uploadId(uploadId));
             } catch (RuntimeException abortFailure) {
                 e.addSuppressed(abortFailure);
                 log.warn("could not abort multipart upload {} of {}/{}: {}", uploadId, bucket, path,
@@ -199,7 +215,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> head(String bucket, String path) {
         return ifExists(() -> {
-            HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(path));
+            HeadObjectResponse r = s3().headObject(b -> b.bucket(bucket).key(path));
             return new StoredObject(r.contentLength() == null ? 0 : r.contentLength(), sha256(r.metadata()),
                     r.contentType());
         }, "head", bucket, path);
@@ -208,7 +224,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public Optional<byte[]> get(String bucket, String path) {
         return ifExists(() -> {
-            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(path));
+            ResponseBytes<GetObjectResponse> bytes = s3().getObjectAsBytes(b -> b.bucket(bucket).key(path));
             return bytes.asByteArrayUnsafe();
         }, "get", bucket, path);
     }
@@ -216,7 +232,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void delete(String bucket, String path) {
         try {
-            s3.deleteObject(b -> b.bucket(bucket).key(path));
+            s3().deleteObject(b -> b.bucket(bucket).key(path));
         } catch (NoSuchKeyException | NoSuchBucketException e) {
             // already gone
         } catch (SdkException e) {
@@ -228,7 +244,7 @@ public final class S3ObjectStore implements ObjectStore {
     public java.util.Map<String, Long> list(String bucket) {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
         try {
-            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).maxKeys(1000))) {
+            for (var page : s3().listObjectsV2Paginator(b -> b.bucket(bucket).maxKeys(1000))) {
                 page.contents().forEach(o -> out.put(o.key(), o.size()));
             }
             return out;
@@ -246,7 +262,10 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void close() {
-        s3.close();
+        S3Client c = client;
+        if (c != null) {
+            c.close();
+        }
     }
 
     @Override
