@@ -67,7 +67,7 @@ public final class FolderAssetSource implements AssetSource {
     @Override
     public void prepare() {
         if (listing == null) {
-            listing = CompletableFuture.supplyAsync(this::list, Executors.newVirtualThreadPerTaskExecutor());
+            listing = CompletableFuture.supplyAsync(this::list, r -> Thread.ofVirtual().name("list-source").start(r));
         }
     }
 
