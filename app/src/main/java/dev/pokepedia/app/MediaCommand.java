@@ -64,21 +64,35 @@ final class MediaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var settings = global.settings();
+        // why: folder sources list themselves while the database opens, instead of after it
+        Map<String, AssetSource> sources = openSources(media);
         try (var opened = settings.openDatabase()) {
-            MirrorReport report = run(opened, settings, media, dryRun, System.out);
+            MirrorReport report = run(opened, settings, media, sources, dryRun, System.out);
             return report.totalFailed() > 0 ? PokepediaException.ErrorCode.BAD_SOURCE.exitCode() : 0;
         }
     }
 
-    static MirrorReport run(GlobalOptions.Opened opened, GlobalOptions.Settings settings, MediaOptions o, boolean dryRun, PrintStream out)
-            throws InterruptedException {
-        AssetManifest manifest = new AssetManifest(opened.db());
-        AssetManifest.Refresh r = manifest.refresh();
-        out.printf("manifest: %d documents scanned, %d new assets%n", r.documentsScanned(), r.assetsAdded());
+    /** The sprite and cry sources named by the options, already getting ready ({@link AssetSource#prepare}). */
+    static Map<String, AssetSource> openSources(MediaOptions o) {
         long maxBytes = (long) o.maxMb << 20;
         Map<String, AssetSource> sources = new LinkedHashMap<>();
         sources.put("sprite", AssetSources.open(o.spritesSource, o.concurrency, maxBytes, o.ratePerMinute));
         sources.put("cry", AssetSources.open(o.criesSource, o.concurrency, maxBytes, o.ratePerMinute));
+        sources.values().forEach(AssetSource::prepare);
+        return sources;
+    }
+
+    static MirrorReport run(GlobalOptions.Opened opened, GlobalOptions.Settings settings, MediaOptions o, boolean dryRun, PrintStream out)
+            throws InterruptedException {
+        return run(opened, settings, o, openSources(o), dryRun, out);
+    }
+
+    static MirrorReport run(GlobalOptions.Opened opened, GlobalOptions.Settings settings, MediaOptions o, Map<String, AssetSource> sources,
+                            boolean dryRun, PrintStream out) throws InterruptedException {
+        AssetManifest manifest = new AssetManifest(opened.db());
+        AssetManifest.Refresh r = manifest.refresh();
+        out.printf("manifest: %d documents scanned, %d new assets%n", r.documentsScanned(), r.assetsAdded());
+        long maxBytes = (long) o.maxMb << 20;
         try (ObjectStore store = ObjectStores.open(o.storage, settings.dataDir(), settings.env())) {
             out.println("storage: " + store.describe());
             MirrorEngine engine = new MirrorEngine(manifest, store, new MirrorOptions(o.concurrency, maxBytes, o.verifyRemote, dryRun),

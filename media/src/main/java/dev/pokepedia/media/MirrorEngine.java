@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class MirrorEngine {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorEngine.class);
-    private static final int RECORD_BATCH = 5000;
+    // why: small enough that outcomes reach the manifest while transfers still run (a kill loses less), large enough
+    // that a batch costs one round trip per thousand assets
+    private static final int RECORD_BATCH = 1000;
     private static final int EXAMPLES = 20;
 
     private final AssetManifest manifest;
