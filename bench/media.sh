@@ -9,6 +9,7 @@
 #   shortly after many were deleted is slow (the inode allocator skips recently deleted inodes; perf showed
 #   ext4_create → recently_deleted as the top kernel symbol), so whichever tool runs right after a cleanup paid seconds.
 #   A tmpfs takes the file system's history out of the comparison; set TARGET_DIR=/tmp to measure on ext4 anyway.
+#   COLD=1: every timed run starts with empty page caches instead of with the sources cached (see settle_cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v rclone >/dev/null || { echo "bench: needs rclone (apt-get install rclone)" >&2; exit 2; }
@@ -51,7 +52,16 @@ theirs() { # both kinds side by side, as pokepedia does
   wait $a && wait $b
 }
 declare -A t # key -> space-separated seconds of every round
-measure() { sync; local key=$1; shift; local s; s=$(now); "$@"; t[$key]="${t[$key]:-} $(echo "$(now) - $s" | bc)"; }
+# why: every timed run starts with the sources in the page cache. rclone's local backend tells the kernel it will not
+# need a file again once read (posix_fadvise DONTNEED, seen with strace), so without this whoever ran after rclone read
+# the 185 MB from disk: rclone's own rerun always did (~0.9 s instead of ~0.55 s), and so did pokepedia in rounds where
+# it came second. COLD=1 instead drops all caches before every timed run (both tools then read sources, binaries,
+# the JDK and its start-up cache from disk).
+settle_cache() {
+  sync
+  if [[ ${COLD:-0} == 1 ]]; then echo 3 > /proc/sys/vm/drop_caches; else find "$spr" "$cri" -type f -exec cat {} + > /dev/null; fi
+}
+measure() { settle_cache; local key=$1; shift; local s; s=$(now); "$@"; t[$key]="${t[$key]:-} $(echo "$(now) - $s" | bc)"; }
 median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 # warm the page cache, the launcher's build and its start-up cache (trained by a real media command, not --version)
@@ -63,10 +73,11 @@ while pgrep -f "AOTMode=create" > /dev/null; do sleep 0.2; done
 ./mvnw -q -B -pl testkit -am -Dmaven.test.skip=true package > /dev/null 2>&1 || true
 java_home=$(tools/find-jdk)
 start_s3() {
+  rm -f "$work/s3proxy.log" # why: the wait below must not find the previous round's READY line before this log is truncated
   "$java_home/bin/java" -Xmx512m -cp "testkit/target/classes:$(cat testkit/target/classes/dev/pokepedia/testkit/s3proxy.classpath)" \
     dev.pokepedia.testkit.S3ProxyLauncher benchkey benchsecret "" < <(sleep 100000) > "$work/s3proxy.log" 2>&1 &
   s3pid=$!
-  for _ in $(seq 120); do grep -q READY "$work/s3proxy.log" && break; sleep 0.5; done
+  for _ in $(seq 120); do grep -qs READY "$work/s3proxy.log" && break; sleep 0.5; done
   port=$(sed -n 's/.*S3PROXY-READY port=\([0-9]*\).*/\1/p' "$work/s3proxy.log")
   [[ -n $port ]] || { echo "bench: S3Proxy did not start:"; cat "$work/s3proxy.log"; exit 1; }
   export RCLONE_CONFIG_S3_ENDPOINT="http://127.0.0.1:$port"
