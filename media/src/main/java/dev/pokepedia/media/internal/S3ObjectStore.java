@@ -67,7 +67,6 @@ public final class S3ObjectStore implements ObjectStore {
 
     private final S3Config config;
     private final long multipartThreshold;
-    private final S3ClientBuilder builder;
     private volatile S3Client client;
 
     public S3ObjectStore(S3Config config) {
@@ -82,6 +81,27 @@ public final class S3ObjectStore implements ObjectStore {
                     + " part size " + MIN_PART_SIZE);
         }
         this.multipartThreshold = multipartThreshold;
+    }
+
+    /**
+     * why: the SDK client, and even its builder (regions, credentials, HTTP client, retry strategy), costs a good part of
+     * a second of class loading; a run that finds nothing to do never needs any of it
+     */
+    private S3Client s3() {
+        S3Client c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private S3Client build() {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
@@ -102,22 +122,7 @@ public final class S3ObjectStore implements ObjectStore {
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
-        this.builder = builder;
-    }
-
-    /** why: building the SDK client costs a good part of a second; a run that finds nothing to do never needs it */
-    private S3Client s3() {
-        S3Client c = client;
-        if (c == null) {
-            synchronized (this) {
-                c = client;
-                if (c == null) {
-                    c = builder.build();
-                    client = c;
-                }
-            }
-        }
-        return c;
+        return builder.build();
     }
 
     @Override
