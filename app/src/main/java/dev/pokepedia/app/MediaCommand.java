@@ -56,6 +56,10 @@ final class MediaCommand implements Callable<Integer> {
 
         @Option(names = "--rate", defaultValue = "0", description = "HTTP sources: requests per minute, 0 = unlimited (default ${DEFAULT-VALUE}).")
         int ratePerMinute;
+
+        long maxBytes() {
+            return (long) maxMb << 20;
+        }
     }
 
     @Option(names = "--dry-run", description = "Report what would be transferred, and how many bytes; write nothing.")
@@ -74,7 +78,7 @@ final class MediaCommand implements Callable<Integer> {
 
     /** The sprite and cry sources named by the options, already getting ready ({@link AssetSource#prepare}). */
     static Map<String, AssetSource> openSources(MediaOptions o) {
-        long maxBytes = (long) o.maxMb << 20;
+        long maxBytes = o.maxBytes();
         Map<String, AssetSource> sources = new LinkedHashMap<>();
         sources.put("sprite", AssetSources.open(o.spritesSource, o.concurrency, maxBytes, o.ratePerMinute));
         sources.put("cry", AssetSources.open(o.criesSource, o.concurrency, maxBytes, o.ratePerMinute));
@@ -92,7 +96,7 @@ final class MediaCommand implements Callable<Integer> {
         AssetManifest manifest = new AssetManifest(opened.db());
         AssetManifest.Refresh r = manifest.refresh();
         out.printf("manifest: %d documents scanned, %d new assets%n", r.documentsScanned(), r.assetsAdded());
-        long maxBytes = (long) o.maxMb << 20;
+        long maxBytes = o.maxBytes();
         try (ObjectStore store = ObjectStores.open(o.storage, settings.dataDir(), settings.env())) {
             out.println("storage: " + store.describe());
             MirrorEngine engine = new MirrorEngine(manifest, store, new MirrorOptions(o.concurrency, maxBytes, o.verifyRemote, dryRun),

@@ -170,14 +170,10 @@ public final class CanonicalStore implements AutoCloseable {
         Map<String, Long> out = new LinkedHashMap<>();
         try (Statement st = conn.createStatement()) {
             analyzeIfStale(st);
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw e;
-        }
-        try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT projection, upserted, deleted FROM pokepedia_refresh_projections()")) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
+            try (ResultSet rs = st.executeQuery("SELECT projection, upserted, deleted FROM pokepedia_refresh_projections()")) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
             }
             conn.commit();
         } catch (SQLException e) {
