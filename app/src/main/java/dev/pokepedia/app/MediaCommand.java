@@ -54,6 +54,10 @@ final class MediaCommand implements Callable<Integer> {
         @Option(names = "--verify-remote", description = "Check each object in storage (size + SHA-256) instead of trusting the manifest.")
         boolean verifyRemote;
 
+        @Option(names = "--rehash", description = "Read and hash every file of a folder source again, even one whose size, times and inode "
+                + "show it unchanged since it was hashed (by default such files are not read).")
+        boolean rehash;
+
         @Option(names = "--rate", defaultValue = "0", description = "HTTP sources: requests per minute, 0 = unlimited (default ${DEFAULT-VALUE}).")
         int ratePerMinute;
 
@@ -99,7 +103,7 @@ final class MediaCommand implements Callable<Integer> {
         long maxBytes = o.maxBytes();
         try (ObjectStore store = ObjectStores.open(o.storage, settings.dataDir(), settings.env())) {
             out.println("storage: " + store.describe());
-            MirrorEngine engine = new MirrorEngine(manifest, store, new MirrorOptions(o.concurrency, maxBytes, o.verifyRemote, dryRun),
+            MirrorEngine engine = new MirrorEngine(manifest, store, new MirrorOptions(o.concurrency, maxBytes, o.verifyRemote, dryRun, o.rehash),
                     Clock.systemUTC());
             MirrorReport report;
             try (var view = new ProgressView("media", " files", 1, () -> {

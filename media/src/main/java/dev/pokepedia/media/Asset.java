@@ -8,14 +8,25 @@ package dev.pokepedia.media;
  * @param kind         {@code sprite} or {@code cry}
  * @param storedSha256 hex SHA-256 of what is stored, or null if nothing is stored yet
  * @param missingFrom  the source that last reported it missing, or null
+ * @param sourceStamp  how the source file looked when the stored SHA-256 was computed from it ({@link AssetSource}), or null
  */
 public record Asset(long id, String bucket, String path, String sourceUrl, String kind, String status, String storedSha256,
-                    String missingFrom) {
+                    String missingFrom, String sourceStamp) {
+
+    public Asset(long id, String bucket, String path, String sourceUrl, String kind, String status, String storedSha256,
+                 String missingFrom) {
+        this(id, bucket, path, sourceUrl, kind, status, storedSha256, missingFrom, null);
+    }
 
     public Asset(long id, String bucket, String path, String sourceUrl, String kind, String status, String storedSha256) {
-        this(id, bucket, path, sourceUrl, kind, status, storedSha256, null);
+        this(id, bucket, path, sourceUrl, kind, status, storedSha256, null, null);
     }
 
     public static final String SPRITES_BUCKET = "pokedex-sprites";
     public static final String CRIES_BUCKET = "pokedex-cries";
+
+    /** The bucket of a kind ({@code cry} or {@code sprite}), as the manifest assigns them. */
+    public static String bucketOf(String kind) {
+        return "cry".equals(kind) ? CRIES_BUCKET : SPRITES_BUCKET;
+    }
 }

@@ -19,12 +19,26 @@ public final class AssetManifest {
     public record Refresh(long documentsScanned, long referencesFound, long assetsAdded) {}
 
     /** What happened to one asset in a mirror run. */
-    public record Outcome(long assetId, String status, String sha256, Long bytes, String contentType, String missingFrom, String error) {}
+    public record Outcome(long assetId, String status, String sha256, Long bytes, String contentType, String missingFrom, String error,
+                          String sourceStamp) {
+
+        public Outcome(long assetId, String status, String sha256, Long bytes, String contentType, String missingFrom, String error) {
+            this(assetId, status, sha256, bytes, contentType, missingFrom, error, null);
+        }
+    }
 
     /** Per-bucket state, for summaries, verify and the dashboard. */
     public record BucketState(String bucket, long total, long stored, long missing, long failed, long pending, long storedBytes) {}
 
     private final Database database;
+
+    private static final int EXAMPLES = 20;
+    private static final String ASSET_COLUMNS = "a.id, a.bucket, a.path, a.source_url, a.asset_kind, a.status, a.sha256, a.missing_from, a.source_stamp";
+
+    private static Asset asset(ResultSet rs) throws SQLException {
+        return new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8), rs.getString(9));
+    }
 
     public AssetManifest(Database database) {
         this.database = database;
@@ -50,7 +64,7 @@ public final class AssetManifest {
 
     /** Assets of one kind ({@code sprite} | {@code cry}) to work on; with {@code includeStored} also those already stored. */
     public List<Asset> due(String kind, boolean includeStored) {
-        String sql = "SELECT id, bucket, path, source_url, asset_kind, status, sha256, missing_from FROM pokepedia_assets WHERE asset_kind = ?"
+        String sql = "SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE asset_kind = ?"
                 + (includeStored ? "" : " AND status <> 'stored'");
         List<Asset> out = new ArrayList<>();
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -58,8 +72,7 @@ public final class AssetManifest {
             ps.setFetchSize(5000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8)));
+                    out.add(asset(rs));
                 }
             }
             return out;
@@ -73,16 +86,21 @@ public final class AssetManifest {
      * (absolute, or with a {@code .}/{@code ..} segment), so the source still refuses those by name.
      */
     public List<Asset> dueAmong(String kind, java.util.Set<String> paths, boolean includeStored) {
-        String sql = "SELECT id, bucket, path, source_url, asset_kind, status, sha256, missing_from FROM pokepedia_assets"
-                + " WHERE asset_kind = ? AND (path = ANY(?::text[]) OR " + ODD_PATH + ")" + (includeStored ? "" : " AND status <> 'stored'");
+        String unstored = includeStored ? "" : " AND a.status <> 'stored'";
+        // why: the listed paths are looked up in the (bucket, path) index instead of matching every row of the kind
+        // against the list; the odd paths come from their own small partial index (V202)
+        String sql = "SELECT " + ASSET_COLUMNS + " FROM unnest(?::text[]) p(path) JOIN pokepedia_assets a ON a.bucket = ? AND a.path = p.path"
+                + " WHERE a.asset_kind = ? AND NOT (" + ODD_PATH.replace("path", "a.path") + ")" + unstored
+                + " UNION ALL SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE a.asset_kind = ? AND (" + ODD_PATH + ")" + unstored;
         List<Asset> out = new ArrayList<>();
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, kind);
-            ps.setArray(2, c.createArrayOf("text", paths.toArray()));
+            ps.setArray(1, c.createArrayOf("text", paths.toArray()));
+            ps.setString(2, Asset.bucketOf(kind));
+            ps.setString(3, kind);
+            ps.setString(4, kind);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8)));
+                    out.add(asset(rs));
                 }
             }
             return out;
@@ -101,48 +119,52 @@ public final class AssetManifest {
      * only counts.
      */
     public Absent settleAbsent(String kind, java.util.Set<String> present, String source, boolean dryRun) {
-        String absent = """
-                absent AS MATERIALIZED (
-                  SELECT a.id, a.bucket, a.path, a.status, a.missing_from FROM pokepedia_assets a
-                   WHERE a.asset_kind = ? AND NOT (%s)
-                     AND NOT EXISTS (SELECT 1 FROM unnest(?::text[]) p(path) WHERE p.path = a.path))""".formatted(ODD_PATH.replace("path", "a.path"));
-        String changed = dryRun ? "changed AS (SELECT NULL::bigint AS id WHERE false)" : """
-                changed AS (
-                  UPDATE pokepedia_assets t SET status = 'missing', missing_from = ?, last_error = NULL, attempts = 0, updated_at = now()
-                    FROM absent x
-                   WHERE t.id = x.id AND x.status <> 'stored' AND (x.status <> 'missing' OR x.missing_from IS DISTINCT FROM ?)
-                  RETURNING t.id)""";
-        String sql = "WITH " + absent + ", " + changed + """
-                 SELECT x.bucket, count(*) FILTER (WHERE x.status <> 'stored'), count(*) FILTER (WHERE x.status = 'stored'),
-                        (SELECT array_agg(e.path) FROM (SELECT path FROM absent WHERE bucket = x.bucket AND status <> 'stored' LIMIT 20) e),
-                        (SELECT count(*) FROM changed)
-                   FROM absent x GROUP BY x.bucket""";
+        String absent = " FROM pokepedia_assets a WHERE a.asset_kind = ? AND NOT (" + ODD_PATH.replace("path", "a.path") + ")"
+                + " AND NOT EXISTS (SELECT 1 FROM unnest(?::text[]) p(path) WHERE p.path = a.path)";
+        String needsChange = "a.status <> 'stored' AND (a.status <> 'missing' OR a.missing_from IS DISTINCT FROM ?)";
+        // why counted first, updated only when needed: a rerun changes nothing, and then one pass over the kind is all
+        // it costs (no materialized copy of the 50k absent rows, no update scanning them again)
+        String count = "SELECT a.bucket, count(*) FILTER (WHERE a.status <> 'stored'), count(*) FILTER (WHERE a.status = 'stored'),"
+                + " count(*) FILTER (WHERE " + needsChange + ")" + absent + " GROUP BY a.bucket";
+        String update = "UPDATE pokepedia_assets t SET status = 'missing', missing_from = ?, last_error = NULL, attempts = 0, updated_at = now()"
+                + " WHERE t.id IN (SELECT a.id" + absent + " AND " + needsChange + ")";
+        String sample = "SELECT a.bucket, a.path" + absent + " AND a.status <> 'stored' LIMIT " + EXAMPLES;
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL synchronous_commit = off"); // why: as in record(); a rerun settles the same rows again
-            }
+            java.sql.Array listed = c.createArrayOf("text", present.toArray());
             Map<String, long[]> counts = new LinkedHashMap<>();
-            List<String> examples = new ArrayList<>();
-            long changedRows = 0;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, kind);
-                ps.setArray(2, c.createArrayOf("text", present.toArray()));
-                if (!dryRun) {
-                    ps.setString(3, source);
-                    ps.setString(4, source);
-                }
+            long toChange = 0;
+            try (PreparedStatement ps = c.prepareStatement(count)) {
+                ps.setString(1, source);
+                ps.setString(2, kind);
+                ps.setArray(3, listed);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String bucket = rs.getString(1);
-                        counts.put(bucket, new long[] {rs.getLong(2), rs.getLong(3)});
-                        java.sql.Array paths = rs.getArray(4);
-                        if (paths != null) {
-                            for (Object p : (Object[]) paths.getArray()) {
-                                examples.add(bucket + "/" + p);
-                            }
-                        }
-                        changedRows = rs.getLong(5);
+                        counts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                        toChange += rs.getLong(4);
+                    }
+                }
+            }
+            long changedRows = 0;
+            if (toChange > 0 && !dryRun) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET LOCAL synchronous_commit = off"); // why: as in record(); a rerun settles the same rows again
+                }
+                try (PreparedStatement ps = c.prepareStatement(update)) {
+                    ps.setString(1, source);
+                    ps.setString(2, kind);
+                    ps.setArray(3, listed);
+                    ps.setString(4, source);
+                    changedRows = ps.executeUpdate();
+                }
+            }
+            List<String> examples = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sample)) {
+                ps.setString(1, kind);
+                ps.setArray(2, listed);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        examples.add(rs.getString(1) + "/" + rs.getString(2));
                     }
                 }
             }
@@ -161,12 +183,11 @@ public final class AssetManifest {
     /** One asset by its place in storage. */
     public java.util.Optional<Asset> find(String bucket, String path) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id, bucket, path, source_url, asset_kind, status, sha256, missing_from FROM pokepedia_assets WHERE bucket = ? AND path = ?")) {
+                "SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE bucket = ? AND path = ?")) {
             ps.setString(1, bucket);
             ps.setString(2, path);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8))) : java.util.Optional.empty();
+                return rs.next() ? java.util.Optional.of(asset(rs)) : java.util.Optional.empty();
             }
         } catch (SQLException e) {
             throw Database.unavailable(database.config(), e);
@@ -277,6 +298,7 @@ public final class AssetManifest {
         String[] type = new String[n];
         String[] missing = new String[n];
         String[] error = new String[n];
+        String[] stamp = new String[n];
         int i = 0;
         for (Outcome o : outcomes) {
             ids[i] = o.assetId();
@@ -286,6 +308,7 @@ public final class AssetManifest {
             type[i] = o.contentType();
             missing[i] = o.missingFrom();
             error[i] = o.error();
+            stamp[i] = o.sourceStamp();
             i++;
         }
         String sql = """
@@ -298,13 +321,15 @@ public final class AssetManifest {
                        last_error = CASE WHEN u.status = 'failed' THEN u.error END,
                        attempts = CASE WHEN u.status = 'failed' THEN a.attempts + 1 ELSE 0 END,
                        stored_at = CASE WHEN u.status = 'stored' AND a.sha256 IS DISTINCT FROM u.sha256 THEN now() ELSE a.stored_at END,
+                       source_stamp = CASE WHEN u.status = 'stored' THEN u.source_stamp END,
                        updated_at = now()
-                  FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[])
-                       AS u(id, status, sha256, bytes, content_type, missing_from, error)
+                  FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
+                       AS u(id, status, sha256, bytes, content_type, missing_from, error, source_stamp)
                  WHERE a.id = u.id
                    -- why: reruns report most assets exactly as they are; skip rewriting rows that would not change
                    AND (a.status IS DISTINCT FROM u.status OR a.sha256 IS DISTINCT FROM coalesce(u.sha256, a.sha256)
-                        OR a.missing_from IS DISTINCT FROM u.missing_from OR u.status = 'failed')""";
+                        OR a.missing_from IS DISTINCT FROM u.missing_from OR u.status = 'failed'
+                        OR (u.status = 'stored' AND a.source_stamp IS DISTINCT FROM u.source_stamp))""";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("bigint", ids));
             ps.setArray(2, c.createArrayOf("text", status));
@@ -313,6 +338,7 @@ public final class AssetManifest {
             ps.setArray(5, c.createArrayOf("text", type));
             ps.setArray(6, c.createArrayOf("text", missing));
             ps.setArray(7, c.createArrayOf("text", error));
+            ps.setArray(8, c.createArrayOf("text", stamp));
             ps.executeUpdate();
         }
     }

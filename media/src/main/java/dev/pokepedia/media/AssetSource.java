@@ -43,6 +43,24 @@ public interface AssetSource {
         /** The source has the asset; {@code bytes} is its complete content. */
         void found(Asset asset, byte[] bytes);
 
+        /**
+         * As {@link #found(Asset, byte[])}, from a source that can describe the file it read ({@code sourceStamp}: size,
+         * times, device and inode, or null when the file changed too recently to vouch for), so that a later run can
+         * tell the file is unchanged without reading it.
+         */
+        default void found(Asset asset, byte[] bytes, String sourceStamp) {
+            found(asset, bytes);
+        }
+
+        /**
+         * Asked before reading a file whose stamp the source knows: true when the sink already holds exactly what
+         * this file holds (stored, and stamped the same when it was hashed) and has counted it unchanged; the source
+         * then does not read it.
+         */
+        default boolean alreadyHave(Asset asset, String sourceStamp) {
+            return false;
+        }
+
         /** The source does not have the asset (HTTP 404, absent from the folder or archive). Not an error. */
         void missing(Asset asset, String reason);
 

@@ -1,6 +1,7 @@
 package dev.pokepedia.media;
 
 import dev.pokepedia.corpus.internal.Canonicalizer;
+import dev.pokepedia.media.AssetManifest.Outcome;
 import dev.pokepedia.media.internal.ContentTypes;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,7 +194,7 @@ public final class MirrorEngine {
         private final Progress progress;
         private final List<String> failures;
         private final List<String> missing;
-        private final List<AssetManifest.Outcome> pending = new ArrayList<>();
+        private final List<Outcome> pending = new ArrayList<>();
         private final Recorder recorder = new Recorder();
         private final Map<String, long[]> perBucket = new ConcurrentHashMap<>(); // stored, unchanged, missing, failed, bytes, asked
 
@@ -208,7 +209,22 @@ public final class MirrorEngine {
         }
 
         @Override
+        public boolean alreadyHave(Asset a, String sourceStamp) {
+            boolean same = !options.rehash() && !options.verifyRemote() && "stored".equals(a.status()) && a.storedSha256() != null
+                    && sourceStamp.equals(a.sourceStamp());
+            if (same) {
+                count(a, 1, 0);
+            }
+            return same;
+        }
+
+        @Override
         public void found(Asset a, byte[] bytes) {
+            found(a, bytes, null);
+        }
+
+        @Override
+        public void found(Asset a, byte[] bytes, String stamp) {
             try {
                 String problem = bytes.length > options.maxBytes()
                         ? "is " + bytes.length + " bytes, over the " + options.maxBytes() + "-byte limit"
@@ -220,7 +236,11 @@ public final class MirrorEngine {
                 String sha = Canonicalizer.sha256(bytes);
                 String type = ContentTypes.forPath(a.path());
                 boolean recorded = "stored".equals(a.status()) && sha.equals(a.storedSha256());
+                Outcome stored = new Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null, stamp);
                 if (recorded && !options.verifyRemote()) {
+                    if (stamp != null && !stamp.equals(a.sourceStamp()) && !options.dryRun()) {
+                        record(stored); // why: same bytes under a new stamp (touched, copied); the next run need not read it
+                    }
                     count(a, 1, 0);
                     return;
                 }
@@ -230,15 +250,15 @@ public final class MirrorEngine {
                 boolean mayExist = listed == null || Long.valueOf(bytes.length).equals(listed.get(a.path()));
                 Optional<ObjectStore.StoredObject> there = mayExist ? store.head(a.bucket(), a.path()) : Optional.empty();
                 if (there.isPresent() && sha.equals(there.get().sha256()) && there.get().size() == bytes.length) {
-                    if (!recorded && !options.dryRun()) {
-                        record(new AssetManifest.Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null));
+                    if (!options.dryRun() && (!recorded || (stamp != null && !stamp.equals(a.sourceStamp())))) {
+                        record(stored);
                     }
                     count(a, 1, 0);
                     return;
                 }
                 if (!options.dryRun()) {
                     store.put(a.bucket(), a.path(), bytes, type, sha);
-                    record(new AssetManifest.Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null));
+                    record(stored);
                 }
                 count(a, 0, bytes.length);
             } catch (StorageException e) {
@@ -257,7 +277,7 @@ public final class MirrorEngine {
             }
             boolean known = "missing".equals(a.status()) && source.describe().equals(a.missingFrom());
             if (!options.dryRun() && !known) {
-                record(new AssetManifest.Outcome(a.id(), "missing", null, null, null, source.describe(), null));
+                record(new Outcome(a.id(), "missing", null, null, null, source.describe(), null));
             }
             if (missing.size() < EXAMPLES) {
                 missing.add(a.bucket() + "/" + a.path() + ": " + reason);
@@ -268,7 +288,7 @@ public final class MirrorEngine {
         @Override
         public void failed(Asset a, String error) {
             if (!options.dryRun() && !"stored".equals(a.status())) {
-                record(new AssetManifest.Outcome(a.id(), "failed", null, null, null, null, error));
+                record(new Outcome(a.id(), "failed", null, null, null, null, error));
             }
             if (failures.size() < EXAMPLES) {
                 failures.add(error);
@@ -292,8 +312,8 @@ public final class MirrorEngine {
             progress.bytes.addAndGet(bytes);
         }
 
-        private void record(AssetManifest.Outcome o) {
-            List<AssetManifest.Outcome> batch = null;
+        private void record(Outcome o) {
+            List<Outcome> batch = null;
             synchronized (pending) {
                 pending.add(o);
                 if (pending.size() >= RECORD_BATCH) {
@@ -307,7 +327,7 @@ public final class MirrorEngine {
         }
 
         void flush() {
-            List<AssetManifest.Outcome> batch;
+            List<Outcome> batch;
             synchronized (pending) {
                 batch = new ArrayList<>(pending);
                 pending.clear();
@@ -335,7 +355,7 @@ public final class MirrorEngine {
         });
         private final List<Future<?>> submitted = Collections.synchronizedList(new ArrayList<>());
 
-        void submit(List<AssetManifest.Outcome> batch) {
+        void submit(List<Outcome> batch) {
             if (!batch.isEmpty()) {
                 submitted.add(writer.submit(() -> manifest.record(batch)));
             }

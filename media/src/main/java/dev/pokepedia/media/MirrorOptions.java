@@ -7,8 +7,13 @@ package dev.pokepedia.media;
  * @param maxBytes     larger files are refused (reported failed)
  * @param verifyRemote check the stored object itself (size + SHA-256) instead of trusting the manifest
  * @param dryRun       read and compare, report what would be transferred, write nothing
+ * @param rehash       read and hash every source file, even one whose stamp shows it unchanged since it was hashed
  */
-public record MirrorOptions(int concurrency, long maxBytes, boolean verifyRemote, boolean dryRun) {
+public record MirrorOptions(int concurrency, long maxBytes, boolean verifyRemote, boolean dryRun, boolean rehash) {
+
+    public MirrorOptions(int concurrency, long maxBytes, boolean verifyRemote, boolean dryRun) {
+        this(concurrency, maxBytes, verifyRemote, dryRun, false);
+    }
 
     public MirrorOptions {
         if (concurrency < 1) {
@@ -20,6 +25,6 @@ public record MirrorOptions(int concurrency, long maxBytes, boolean verifyRemote
     }
 
     public static MirrorOptions defaults() {
-        return new MirrorOptions(16, 20L << 20, false, false);
+        return new MirrorOptions(16, 20L << 20, false, false, false);
     }
 }

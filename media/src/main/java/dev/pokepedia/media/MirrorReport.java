@@ -25,4 +25,8 @@ public record MirrorReport(Map<String, Counts> buckets, List<String> failures, L
     public long totalStored() {
         return buckets.values().stream().mapToLong(Counts::stored).sum();
     }
+
+    public long totalUnchanged() {
+        return buckets.values().stream().mapToLong(Counts::unchanged).sum();
+    }
 }

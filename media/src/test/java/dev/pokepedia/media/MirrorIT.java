@@ -367,7 +367,101 @@ class MirrorIT {
         assertThat(statusCounts()).containsOnlyKeys("pending");
     }
 
+    @Test
+    void a_rerun_takes_files_whose_stamp_is_unchanged_without_reading_them_and_rehash_reads_them_again() throws Exception {
+        Path src = tmp.resolve("sprites");
+        copyTree(SPRITES, src);
+        Clock later = Clock.offset(Clock.systemUTC(), java.time.Duration.ofSeconds(10)); // the copies count as settled
+        FolderObjectStore store = new FolderObjectStore(tmp.resolve("storage"));
+        long stored = mirror(store, new FolderAssetSource(src, 4, 1 << 20, later), new FolderAssetSource(CRIES, 4, 1 << 20, later),
+                MirrorOptions.defaults()).totalStored();
+        assertThat(stamped("pokedex-sprites")).isEqualTo(fixtureFiles(SPRITES).size());
+        // why: a manifest that no longer matches the file shows whether the rerun read it: only a read notices
+        String path = fixtureFiles(SPRITES).keySet().iterator().next();
+        String real = sha256Of("pokedex-sprites", path);
+        setSha("pokedex-sprites", path, "0".repeat(64));
+
+        MirrorReport trusting = mirror(store, new FolderAssetSource(src, 4, 1 << 20, later), new FolderAssetSource(CRIES, 4, 1 << 20, later),
+                MirrorOptions.defaults());
+        assertThat(trusting.totalUnchanged()).isEqualTo(stored);
+        assertThat(sha256Of("pokedex-sprites", path)).as("not read: the stamp vouched for it").isEqualTo("0".repeat(64));
+
+        MirrorReport rehashed = mirror(store, new FolderAssetSource(src, 4, 1 << 20, later), new FolderAssetSource(CRIES, 4, 1 << 20, later),
+                new MirrorOptions(4, 1 << 20, false, false, true));
+        assertThat(rehashed.totalStored()).as("the object in storage is intact, so nothing is uploaded").isZero();
+        assertThat(sha256Of("pokedex-sprites", path)).as("--rehash read the file").isEqualTo(real);
+    }
+
+    @Test
+    void a_file_rewritten_in_place_with_its_old_size_and_modification_time_is_read_and_stored_again() throws Exception {
+        Path src = tmp.resolve("sprites");
+        copyTree(SPRITES, src);
+        Clock later = Clock.offset(Clock.systemUTC(), java.time.Duration.ofSeconds(10));
+        FolderObjectStore store = new FolderObjectStore(tmp.resolve("storage"));
+        mirror(store, new FolderAssetSource(src, 4, 1 << 20, later), new FolderAssetSource(CRIES, 4, 1 << 20, later), MirrorOptions.defaults());
+        String path = fixtureFiles(SPRITES).keySet().iterator().next();
+        Path file;
+        try (Stream<Path> s = Files.walk(src)) {
+            file = s.filter(p -> p.toString().endsWith(path)).findFirst().orElseThrow();
+        }
+        // as `cp -p` over an npm package's file does: new bytes, same size, the old modification time put back
+        var mtime = Files.getLastModifiedTime(file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 0x5a;
+        Files.write(file, bytes);
+        Files.setLastModifiedTime(file, mtime);
+
+        AtomicInteger puts = new AtomicInteger();
+        MirrorReport r = mirror(new CountingStore(store, puts, Integer.MAX_VALUE), new FolderAssetSource(src, 4, 1 << 20, later),
+                new FolderAssetSource(CRIES, 4, 1 << 20, later), MirrorOptions.defaults());
+        assertThat(r.totalStored()).isEqualTo(1);
+        assertThat(puts).hasValue(1);
+        assertThat(store.get("pokedex-sprites", path)).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
+        assertThat(sha256Of("pokedex-sprites", path)).isEqualTo(dev.pokepedia.corpus.internal.Canonicalizer.sha256(bytes));
+    }
+
+    @Test
+    void files_changed_within_the_last_seconds_get_no_stamp_so_the_next_run_reads_them() throws Exception {
+        Path src = tmp.resolve("sprites");
+        copyTree(SPRITES, src); // just written: a change in the same clock tick could still follow unseen
+        FolderObjectStore store = new FolderObjectStore(tmp.resolve("storage"));
+        MirrorReport r = mirror(store, new FolderAssetSource(src, 4, 1 << 20), new FolderAssetSource(CRIES, 4, 1 << 20), MirrorOptions.defaults());
+        assertThat(r.totalStored()).isPositive();
+        assertThat(stamped("pokedex-sprites")).isZero();
+        assertThat(stamped("pokedex-cries")).as("the checked-out cries settled long ago").isEqualTo(fixtureFiles(CRIES).size());
+    }
+
     // -------------------------------------------------------------------------------------------------------
+
+    private long stamped(String bucket) throws SQLException {
+        try (Connection c = db.database().connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pokepedia_assets WHERE status = 'stored' AND source_stamp IS NOT NULL AND bucket = '" + bucket + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String sha256Of(String bucket, String path) throws SQLException {
+        try (Connection c = db.database().connection();
+             var ps = c.prepareStatement("SELECT sha256 FROM pokepedia_assets WHERE bucket = ? AND path = ?")) {
+            ps.setString(1, bucket);
+            ps.setString(2, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private void setSha(String bucket, String path, String sha) throws SQLException {
+        try (Connection c = db.database().connection();
+             var ps = c.prepareStatement("UPDATE pokepedia_assets SET sha256 = ? WHERE bucket = ? AND path = ?")) {
+            ps.setString(1, sha);
+            ps.setString(2, bucket);
+            ps.setString(3, path);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
 
     /** Delegates to a store, counting puts, and dies (like a killed process) once {@code dieAfter} puts were made. */
     private record CountingStore(ObjectStore inner, AtomicInteger puts, int dieAfter) implements ObjectStore {

@@ -4,13 +4,15 @@ import dev.pokepedia.media.Asset;
 import dev.pokepedia.media.AssetSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -41,13 +44,20 @@ public final class FolderAssetSource implements AssetSource {
     private final String shown;
     private final int concurrency;
     private final long maxBytes;
+    private final Clock clock;
     private volatile CompletableFuture<Listing> listing;
     private volatile Path realRoot;
 
-    /** Regular files by relative path with their sizes, and the relative paths of symbolic links met on the walk. */
-    record Listing(Map<String, Long> files, Set<String> links) {}
+    /** Regular files by relative path with their state, and the relative paths of symbolic links met on the walk. */
+    record Listing(Map<String, FileState> files, Set<String> links) {}
 
     public FolderAssetSource(Path dir, int concurrency, long maxBytes) {
+        this(dir, concurrency, maxBytes, Clock.systemUTC());
+    }
+
+    /** {@code clock}: tells files that changed just now (whose stamps are not trusted) from settled ones. */
+    public FolderAssetSource(Path dir, int concurrency, long maxBytes, Clock clock) {
+        this.clock = clock;
         this.shown = dir.toString();
         this.root = findRoot(dir);
         this.concurrency = concurrency;
@@ -134,34 +144,68 @@ public final class FolderAssetSource implements AssetSource {
         }
         Path f = root.resolve(a.path());
         try {
-            long size;
-            if (listed != null) {
-                size = listed.files().get(a.path()); // the walk saw a regular file, not a link, at this exact path
-            } else {
-                BasicFileAttributes attrs;
+            FileState st = listed != null ? listed.files().get(a.path()) : null; // the walk saw a regular file at this exact path
+            if (st == null) {
                 try {
-                    attrs = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    st = FileState.of(f, clock);
                 } catch (NoSuchFileException e) {
                     sink.missing(a, "absent from " + shown);
                     return;
                 }
-                if (!attrs.isRegularFile() || !f.toRealPath().equals(realRoot().resolve(a.path()))) {
+                if (!st.regular() || !f.toRealPath().equals(realRoot().resolve(a.path()))) {
                     sink.failed(a, f + " is (or lies under) a symbolic link; links are not followed");
                     return;
                 }
-                size = attrs.size();
             }
-            if (size > maxBytes) {
-                sink.failed(a, f + " is " + size + " bytes, over the " + maxBytes + "-byte limit");
+            if (st.size() > maxBytes) {
+                sink.failed(a, f + " is " + st.size() + " bytes, over the " + maxBytes + "-byte limit");
+                return;
+            }
+            if (st.stamp() != null && sink.alreadyHave(a, st.stamp())) {
                 return;
             }
             try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
-                sink.found(a, in.readNBytes((int) size));
+                sink.found(a, in.readNBytes((int) st.size()), st.stamp());
             }
         } catch (NoSuchFileException e) {
             sink.missing(a, "absent from " + shown);
         } catch (IOException e) {
             sink.failed(a, "cannot read " + f + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * What a file looked like. The stamp (size, modification and change times in nanoseconds, device, inode) changes
+     * whenever the content can have: a rewrite moves the change time even when the modification time is set back (as
+     * {@code cp -p} does, and npm packages give every file the same modification time), and a replaced file has a new
+     * inode.
+     *
+     * @param stamp null when the file changed within the last {@link #RACY} (a change within the same clock tick
+     *              could leave every field as it was, as git's "racy clean" case) or the platform has no unix view
+     */
+    record FileState(boolean regular, boolean directory, boolean link, long size, String stamp) {
+
+        private static final Duration RACY = Duration.ofSeconds(2);
+        private static final String UNIX = "unix:isRegularFile,isDirectory,isSymbolicLink,size,lastModifiedTime,ctime,dev,ino";
+
+        /** One {@code lstat}. */
+        static FileState of(Path f, Clock clock) throws IOException {
+            Map<String, Object> at;
+            try {
+                at = Files.readAttributes(f, UNIX, LinkOption.NOFOLLOW_LINKS);
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                // no unix view (Windows): no stamp, so such files are always read
+                BasicFileAttributes b = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return new FileState(b.isRegularFile(), b.isDirectory(), b.isSymbolicLink(), b.size(), null);
+            }
+            boolean regular = (Boolean) at.get("isRegularFile");
+            long size = (Long) at.get("size");
+            long ctime = ((FileTime) at.get("ctime")).to(TimeUnit.NANOSECONDS);
+            boolean settled = ctime < clock.instant().minus(RACY).toEpochMilli() * 1_000_000L;
+            String stamp = regular && settled
+                    ? size + ":" + ((FileTime) at.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS) + ":" + ctime + ":" + at.get("dev") + ":" + at.get("ino")
+                    : null;
+            return new FileState(regular, (Boolean) at.get("isDirectory"), (Boolean) at.get("isSymbolicLink"), size, stamp);
         }
     }
 
@@ -191,32 +235,44 @@ public final class FolderAssetSource implements AssetSource {
     }
 
     private Listing list() {
-        Map<String, Long> files = new HashMap<>();
+        Map<String, FileState> files = new HashMap<>();
         Set<String> links = new HashSet<>();
         try {
-            Path top = realRoot();
-            // why: the walk does not follow links; a linked file or folder is remembered so its assets fail, not vanish
-            Files.walkFileTree(top, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    String rel = top.relativize(file).toString();
-                    if (attrs.isRegularFile()) {
-                        files.put(rel, attrs.size());
-                    } else if (attrs.isSymbolicLink()) {
-                        links.add(rel);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE; // vanished or unreadable: its assets are reported absent
-                }
-            });
+            walk(realRoot(), "", files, links);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return new Listing(files, links);
+    }
+
+    /**
+     * Lists a folder tree without following links; a linked file or folder is remembered so its assets fail, not
+     * vanish. why not {@link Files#walkFileTree}: it stats every entry itself, and the stamps need one more stat for
+     * the change time; one {@code lstat} per entry here gives both.
+     */
+    private void walk(Path dir, String prefix, Map<String, FileState> files, Set<String> links) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String rel = prefix + p.getFileName();
+                FileState st;
+                try {
+                    st = FileState.of(p, clock);
+                } catch (IOException e) {
+                    continue; // vanished or unreadable: its assets are reported absent
+                }
+                if (st.directory()) {
+                    try {
+                        walk(p, rel + "/", files, links);
+                    } catch (IOException e) {
+                        // an unreadable folder: its assets are reported absent
+                    }
+                } else if (st.regular()) {
+                    files.put(rel, st);
+                } else if (st.link()) {
+                    links.add(rel);
+                }
+            }
+        }
     }
 
     /** The folder under which {@code sprites/…} or {@code cries/…} paths resolve. */
