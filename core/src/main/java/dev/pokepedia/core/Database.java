@@ -33,7 +33,9 @@ public final class Database implements AutoCloseable {
             hc.setPassword(config.password());
         }
         hc.setMaximumPoolSize(maxPoolSize);
-        hc.setMinimumIdle(0);
+        // why 1: Hikari opens a connection at start to fail fast; with no idle minimum it closes that one again and
+        // the first query of every command paid for a second connection set-up
+        hc.setMinimumIdle(1);
         hc.setPoolName("pokepedia");
         hc.setConnectionTimeout(10_000);
         hc.setInitializationFailTimeout(10_000);
