@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Media mirror benchmark: `pokepedia media` vs `rclone copy --checksum`, the same referenced files (4,231 npm sprites
 # and 1,951 cries, unpacked to folders first so both tools read the same files) into (a) a local folder and (b) a real
-# S3 server (S3Proxy, started here), then a rerun with nothing changed. Prints files/s, MB/s and ratios.
+# S3 server (S3Proxy, started here), then a rerun with nothing changed, and for pokepedia one more with --rehash (reads
+# every file again, as rclone --checksum does, instead of trusting unchanged stamps). Prints files/s, MB/s and ratios.
 # Usage: bench/media.sh [ROUNDS]   (needs ../shared/data/pokeapi, PostgreSQL on 127.0.0.1:5432, and rclone)
 #   ROUNDS (default 3): each round starts from a fresh manifest, fresh target folders and a fresh S3 server; odd rounds
 #   run pokepedia first, even rounds rclone first; the medians are printed.
@@ -43,7 +44,7 @@ bytes=$( { (cd "$spr" && xargs -d '\n' stat -c %s < "$work/sprites.list"); (cd "
 # a first run starts from a freshly built manifest, as it does for a user (not from rows updated in place)
 reset_assets() { psql -q "$db" -c "TRUNCATE pokepedia_assets, pokepedia_asset_refs, pokepedia_asset_scans" -c "SELECT pokepedia_refresh_asset_manifest()" -c "CHECKPOINT" > /dev/null; }
 now() { date +%s.%N; }
-ours() { ./pokepedia media --db "$db" --storage "$1" --sprites-source "$spr" --cries-source "$cri" --concurrency 16 > "$work/ours.log" 2>&1; }
+ours() { local storage=$1; shift; ./pokepedia media --db "$db" --storage "$storage" --sprites-source "$spr" --cries-source "$cri" --concurrency 16 "$@" > "$work/ours.log" 2>&1; }
 theirs() { # both kinds side by side, as pokepedia does
   rclone copy --checksum --transfers 16 --files-from "$work/sprites.list" "$spr" "$1/pokedex-sprites" > "$work/rclone-s.log" 2>&1 &
   local a=$!
@@ -96,7 +97,9 @@ theirs_s3() {
   local b=$!
   wait $a && wait $b
 }
-ours_pair() { reset_assets; measure "ours_$1" ours "$2"; measure "ours_$1_again" ours "$2"; check_stored; }
+# why the third run: a plain rerun takes folder files whose stamp (size, times, inode) is unchanged without reading them;
+# --rehash reads and hashes every file again, the same work as rclone --checksum, and is reported beside it
+ours_pair() { reset_assets; measure "ours_$1" ours "$2"; measure "ours_$1_again" ours "$2"; measure "ours_$1_rehash" ours "$2" --rehash; check_stored; }
 theirs_pair() { measure "rclone_$1" "$3" "$2"; measure "rclone_$1_again" "$3" "$2"; }
 check_stored() {
   local stored; stored=$(psql -qAt "$db" -c "SELECT count(*) FROM pokepedia_assets WHERE status = 'stored'")
@@ -119,12 +122,14 @@ mb=$(echo "scale=1; $bytes / 1000000" | bc)
 echo "files: $files referenced files present in the sources ($mb MB); $rounds rounds, medians; targets under $target_base"
 printf '%-22s %9s %9s %9s   %s\n' "run" "seconds" "files/s" "MB/s" "every round"
 declare -A m
-for k in ours_folder rclone_folder ours_folder_again rclone_folder_again ours_s3 rclone_s3 ours_s3_again rclone_s3_again; do
+for k in ours_folder rclone_folder ours_folder_again ours_folder_rehash rclone_folder_again ours_s3 rclone_s3 ours_s3_again ours_s3_rehash rclone_s3_again; do
   m[$k]=$(median "${t[$k]}")
   printf '%-22s %9.2f %9.0f %9.1f   %s\n' "$k" "${m[$k]}" "$(echo "$files / ${m[$k]}" | bc -l)" "$(echo "$bytes / 1000000 / ${m[$k]}" | bc -l)" "${t[$k]}"
 done
 echo
 printf 'folder copy:      pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${m[rclone_folder]} / ${m[ours_folder]}" | bc -l)"
 printf 'folder no-change: pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${m[rclone_folder_again]} / ${m[ours_folder_again]}" | bc -l)"
+printf 'folder no-change, --rehash: pokepedia is %.2fx rclone'"'"'s speed (reads and hashes every file, as rclone --checksum does)\n' "$(echo "${m[rclone_folder_again]} / ${m[ours_folder_rehash]}" | bc -l)"
 printf 'S3 copy:          pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${m[rclone_s3]} / ${m[ours_s3]}" | bc -l)"
 printf 'S3 no-change:     pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${m[rclone_s3_again]} / ${m[ours_s3_again]}" | bc -l)"
+printf 'S3 no-change, --rehash: pokepedia is %.2fx rclone'"'"'s speed\n' "$(echo "${m[rclone_s3_again]} / ${m[ours_s3_rehash]}" | bc -l)"
