@@ -368,6 +368,16 @@ class MirrorIT {
     }
 
     @Test
+    void a_refresh_that_builds_the_manifest_leaves_planner_statistics() throws Exception {
+        // @BeforeEach emptied the tables (which drops their statistics) and refreshed: the refresh analyzed
+        try (Connection c = db.database().connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT reltuples, (SELECT count(*) FROM pokepedia_assets) FROM pg_class WHERE oid = 'pokepedia_assets'::regclass")) {
+            rs.next();
+            assertThat(rs.getDouble(1)).as("rows the planner expects").isEqualTo(rs.getLong(2));
+        }
+    }
+
+    @Test
     void a_rerun_takes_files_whose_stamp_is_unchanged_without_reading_them_and_rehash_reads_them_again() throws Exception {
         Path src = tmp.resolve("sprites");
         copyTree(SPRITES, src);
