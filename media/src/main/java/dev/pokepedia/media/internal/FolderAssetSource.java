@@ -98,10 +98,14 @@ public final class FolderAssetSource implements AssetSource {
         Semaphore permits = new Semaphore(concurrency);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Asset a : wanted) {
-                if (listed != null && !listed.files().containsKey(a.path())) {
+                FileState st = listed == null ? null : listed.files().get(a.path());
+                if (listed != null && st == null) {
                     // why: answered from the listing on this thread; no task, no file system call
                     absent(a, listed, sink);
                     continue;
+                }
+                if (st != null && st.stamp() != null && st.size() <= maxBytes && sink.alreadyHave(a, st.stamp())) {
+                    continue; // why: same on this thread: a file the sink holds under this stamp is not read
                 }
                 permits.acquire();
                 pool.execute(() -> {
