@@ -159,15 +159,16 @@ public final class AssetManifest {
      * only counts.
      */
     public Absent settleAbsent(String kind, java.util.Set<String> present, String source, boolean dryRun) {
-        String absent = " FROM pokepedia_assets a WHERE a.asset_kind = ? AND NOT (" + ODD_PATH.replace("path", "a.path") + ")"
+        String where = " WHERE a.asset_kind = ? AND NOT (" + ODD_PATH.replace("path", "a.path") + ")"
                 + " AND NOT EXISTS (SELECT 1 FROM unnest(?::text[]) p(path) WHERE p.path = a.path)";
+        String absent = " FROM pokepedia_assets a" + where;
         String needsChange = "a.status <> 'stored' AND (a.status <> 'missing' OR a.missing_from IS DISTINCT FROM ?)";
         // why counted first, updated only when needed: a rerun changes nothing, and then one pass over the kind is all
         // it costs (no materialized copy of the 50k absent rows, no update scanning them again)
         String count = "SELECT a.bucket, count(*) FILTER (WHERE a.status <> 'stored'), count(*) FILTER (WHERE a.status = 'stored'),"
                 + " count(*) FILTER (WHERE " + needsChange + ")" + absent + " GROUP BY a.bucket";
-        String update = "UPDATE pokepedia_assets t SET status = 'missing', missing_from = ?, last_error = NULL, attempts = 0, updated_at = now()"
-                + " WHERE t.id IN (SELECT a.id" + absent + " AND " + needsChange + ")";
+        String update = "UPDATE pokepedia_assets a SET status = 'missing', missing_from = ?, last_error = NULL, attempts = 0, updated_at = now()"
+                + where + " AND " + needsChange;
         String sample = "SELECT a.bucket, a.path" + absent + " AND a.status <> 'stored' LIMIT " + EXAMPLES;
         try (Connection c = database.connection()) {
             c.setAutoCommit(false);
