@@ -153,8 +153,8 @@ public final class AssetManifest {
     public record Absent(Map<String, long[]> missingAndKept, long changed, List<String> examples) {}
 
     /**
-     * Records every asset of a kind that a listed source does not hold as missing from it, in one statement: the
-     * bulk counterpart of a source reporting each absent file. Stored assets stay stored (a source lacking a file we
+     * Records every asset of a kind that a listed source does not hold as missing from it, in one update over the
+     * kind: the bulk counterpart of a source reporting each absent file. Stored assets stay stored (a source lacking a file we
      * hold does not undo it); rows already missing from the same source are left untouched. With {@code dryRun} it
      * only counts.
      */
@@ -218,8 +218,8 @@ public final class AssetManifest {
     }
 
     /** Paths a folder source must refuse by name rather than report absent. */
-    // why: LIKE, not a regular expression: this runs over every row of a kind, and also catches harmless dot-files,
-    // which then simply take the per-file path
+    // why: LIKE, not a regular expression: the settle tests it on every row of a kind; it also catches harmless
+    // dot-files, which then simply take the per-file path. V202's partial index repeats it word for word.
     private static final String ODD_PATH = "path LIKE '/%' OR path LIKE '.%' OR path LIKE '%/.%'";
 
     /** One asset by its place in storage. */

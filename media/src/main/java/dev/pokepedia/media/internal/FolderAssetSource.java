@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  *
  * <p>Bulk runs list the folder once ({@link #prepare}) and look each wanted path up in that listing: partial sources
  * lack most referenced files (50k of 54k for the npm package), and one directory walk is far cheaper than a failed
- * lookup per absent file. A few assets at a time (the sprite worker) are looked up one by one.
+ * lookup per absent file. The listing also holds each file's stamp ({@link FileState}), so a rerun skips files the sink
+ * already holds without touching them again. A few assets at a time (the sprite worker) are looked up one by one.
  */
 public final class FolderAssetSource implements AssetSource {
 
