@@ -1,6 +1,7 @@
 package dev.pokepedia.media;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.core.PlannerStatistics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,32 +57,16 @@ public final class AssetManifest {
                 rs.next();
                 r = new Refresh(rs.getLong(1), rs.getLong(2), rs.getLong(3));
             }
-            analyzeIfGrown(st);
+            // why: without statistics (a new manifest; autovacuum late, or off as on the development machine) the planner
+            // misjudged the 56k rows and a bulk run's lookups took 100-200 ms each instead of 10-50. The row count
+            // decides, not modified rows: every mirror run rewrites most rows' status, which moves no plan, and
+            // analyzing (~0.1 s) after each run would cost every rerun that.
+            PlannerStatistics.refreshIfStale(st, "pokepedia_assets", "asset_kind, bucket, path, status, missing_from",
+                    PlannerStatistics.Drift.ROW_COUNT);
             c.commit();
             return r;
         } catch (SQLException e) {
             throw Database.unavailable(database.config(), e);
-        }
-    }
-
-    /**
-     * Gives the planner statistics of the manifest when it has none or its row count moved by more than a tenth since.
-     *
-     * <p>why: without them (a new manifest; autovacuum is late, or off as on the development machine) the planner
-     * misjudges the 56k rows and a bulk run's lookups took 100-200 ms each instead of 10-50. The row count, not the
-     * modified rows, decides: every mirror run rewrites most rows' status, which moves no plan, and analyzing (~0.1 s)
-     * after each run would cost every rerun that.
-     */
-    private static void analyzeIfGrown(Statement st) throws SQLException {
-        boolean stale;
-        try (ResultSet rs = st.executeQuery("""
-                SELECT c.reltuples < 0 OR abs(coalesce(s.n_live_tup, 0) - c.reltuples) > 1000 + c.reltuples / 10
-                  FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-                 WHERE c.oid = 'pokepedia_assets'::regclass""")) {
-            stale = rs.next() && rs.getBoolean(1);
-        }
-        if (stale) {
-            st.execute("ANALYZE pokepedia_assets (asset_kind, bucket, path, status, missing_from)");
         }
     }
 

@@ -149,7 +149,9 @@ public final class FolderAssetSource implements AssetSource {
         }
         Path f = root.resolve(a.path());
         try {
-            FileState st = listed != null ? listed.files().get(a.path()) : null; // the walk saw a regular file at this exact path
+            // with a listing, the walk saw a regular file at this exact path and deliver() already offered its stamp
+            FileState st = listed != null ? listed.files().get(a.path()) : null;
+            boolean stampOffered = st != null;
             if (st == null) {
                 try {
                     st = FileState.of(f, clock);
@@ -166,7 +168,7 @@ public final class FolderAssetSource implements AssetSource {
                 sink.failed(a, f + " is " + st.size() + " bytes, over the " + maxBytes + "-byte limit");
                 return;
             }
-            if (st.stamp() != null && sink.alreadyHave(a, st.stamp())) {
+            if (!stampOffered && st.stamp() != null && sink.alreadyHave(a, st.stamp())) {
                 return;
             }
             try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
