@@ -65,10 +65,12 @@ settle_cache() {
 measure() { settle_cache; local key=$1; shift; local s; s=$(now); "$@"; t[$key]="${t[$key]:-} $(echo "$(now) - $s" | bc)"; }
 median() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-# warm the page cache, the launcher's build and its start-up cache (trained by a real media command, not --version)
+# warm the page cache, the launcher's build and its start-up cache for `media`, trained by a real copy (a dry run or
+# --version would leave the storage code out of it); the manifest is rebuilt before every timed first run anyway
 cat "$work/sprites.list" > /dev/null; find "$spr" "$cri" -type f -exec cat {} + > /dev/null
-./pokepedia media --dry-run --db "$db" --sprites-source "$spr" --cries-source "$cri" > /dev/null 2>&1
+./pokepedia media --db "$db" --storage "file://$targets/warm-up" --sprites-source "$spr" --cries-source "$cri" > /dev/null 2>&1
 while pgrep -f "AOTMode=create" > /dev/null; do sleep 0.2; done
+rm -rf "$targets/warm-up"
 
 # a real S3 server: S3Proxy from Maven Central in a child JVM (what the integration tests use), in memory, fresh per round
 ./mvnw -q -B -pl testkit -am -Dmaven.test.skip=true package > /dev/null 2>&1 || true
