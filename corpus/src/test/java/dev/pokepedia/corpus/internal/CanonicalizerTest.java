@@ -112,6 +112,31 @@ class CanonicalizerTest {
     }
 
     @Test
+    void hashes_taken_at_once_on_many_threads_stay_correct() throws Exception {
+        // every thread hashes its own inputs while the others do too; each result must equal a digest made just for it
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<List<String>>> mismatches = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                mismatches.add(pool.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < 2_000; i++) {
+                        byte[] input = ("thread " + thread + " input " + i).repeat(1 + i % 40).getBytes(StandardCharsets.UTF_8);
+                        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(input));
+                        if (!Canonicalizer.sha256(input).equals(expected)) {
+                            wrong.add(thread + "/" + i);
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (var m : mismatches) {
+                assertThat(m.get()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void content_change_changes_the_hash() throws IOException {
         assertThat(canon("{\"id\":25,\"height\":4}").sha256()).isNotEqualTo(canon("{\"id\":25,\"height\":5}").sha256());
         assertThat(canon("{\"a\":[1,2]}").sha256()).as("array order is content").isNotEqualTo(canon("{\"a\":[2,1]}").sha256());
