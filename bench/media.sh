@@ -2,7 +2,8 @@
 # Media mirror benchmark: `pokepedia media` vs `rclone copy --checksum`, the same referenced files (4,231 npm sprites
 # and 1,951 cries, unpacked to folders first so both tools read the same files) into (a) a local folder and (b) a real
 # S3 server (S3Proxy, started here), then a rerun with nothing changed, and for pokepedia one more with --rehash (reads
-# every file again, as rclone --checksum does, instead of trusting unchanged stamps). Prints files/s, MB/s and ratios.
+# every file again, as rclone --checksum does, instead of trusting unchanged stamps). Prints files/s, MB/s and ratios,
+# and the JVM's own floor for the folder copy (bench/CopyFloor.java: the same per-file calls without pokepedia).
 # Usage: bench/media.sh [ROUNDS]   (needs ../shared/data/pokeapi, PostgreSQL on 127.0.0.1:5432, and rclone)
 #   ROUNDS (default 3): each round starts from a fresh manifest, fresh target folders and a fresh S3 server; odd rounds
 #   run pokepedia first, even rounds rclone first; the medians are printed.
@@ -120,6 +121,14 @@ for round in $(seq "$rounds"); do
   stop_s3
 done
 
+# the JVM's own floor for the copy: the same files and calls per file without pokepedia around them (no database, no
+# manifest), first in a cold JVM, then warm, in one process (bench/CopyFloor.java)
+echo "measuring the JVM's copy floor…" >&2
+"$java_home/bin/javac" -d "$work/floor-classes" bench/CopyFloor.java
+settle_cache
+floor=$("$java_home/bin/java" -XX:+UseParallelGC -Xmx4g -XX:CompileThresholdScaling=10 -cp "$work/floor-classes" CopyFloor \
+  "$targets/floor" 11 "$spr" "$work/sprites.list" pokedex-sprites "$cri" "$work/cries.list" pokedex-cries)
+
 mb=$(echo "scale=1; $bytes / 1000000" | bc)
 echo "files: $files referenced files present in the sources ($mb MB); $rounds rounds, medians; targets under $target_base"
 printf '%-22s %9s %9s %9s   %s\n' "run" "seconds" "files/s" "MB/s" "every round"
@@ -135,3 +144,9 @@ printf 'folder no-change, --rehash: pokepedia is %.2fx rclone'"'"'s speed (reads
 printf 'S3 copy:          pokepedia is %.2fx rclone'"'"'s throughput (target >= 1)\n' "$(echo "${m[rclone_s3]} / ${m[ours_s3]}" | bc -l)"
 printf 'S3 no-change:     pokepedia is %.2fx rclone'"'"'s speed (target >= 1)\n' "$(echo "${m[rclone_s3_again]} / ${m[ours_s3_again]}" | bc -l)"
 printf 'S3 no-change, --rehash: pokepedia is %.2fx rclone'"'"'s speed\n' "$(echo "${m[rclone_s3_again]} / ${m[ours_s3_rehash]}" | bc -l)"
+echo
+cold=$(sed -n 's/.* cold=\([0-9.]*\).*/\1/p' <<< "$floor"); warm=$(sed -n 's/.* warm=\([0-9.]*\).*/\1/p' <<< "$floor")
+echo "$floor"
+printf 'folder copy floor: a JVM alone copies these files in %.2f s cold, %.2f s warm; with pokepedia'"'"'s no-change run (start-up,\n' "$cold" "$warm"
+printf '  database, listing: everything but the copy) that is %.2f s cold and %.2f s even when warm, vs rclone'"'"'s %.2f s\n' \
+  "$(echo "${m[ours_folder_again]} + $cold" | bc -l)" "$(echo "${m[ours_folder_again]} + $warm" | bc -l)" "${m[rclone_folder]}"
