@@ -143,7 +143,9 @@ public final class FolderObjectStore implements ObjectStore {
 
     @Override
     public String describe() {
-        return root.toUri().toString();
+        String uri = root.toUri().toString();
+        // why: Path.toUri ends with a slash only once the folder exists, so a first run and its rerun named it differently
+        return root.getNameCount() > 0 && uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     }
 
     private StorageException failure(String what, String bucket, String path, IOException e) {
