@@ -11,6 +11,7 @@ import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.media.ObjectStores;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -106,20 +107,9 @@ final class MediaCommand implements Callable<Integer> {
             MirrorEngine engine = new MirrorEngine(manifest, store, new MirrorOptions(o.concurrency, maxBytes, o.verifyRemote, dryRun, o.rehash),
                     Clock.systemUTC());
             MirrorReport report;
-            try (var view = new ProgressView("media", " files", 1, () -> {
-                long done = 0;
-                long total = 0;
-                long bytes = 0;
-                StringBuilder kinds = new StringBuilder();
-                for (var e : engine.progress().entrySet()) {
-                    var p = e.getValue();
-                    done += p.done.get();
-                    total += p.total.get();
-                    bytes += p.bytes.get();
-                    kinds.append(String.format(" %ss %d/%d", e.getKey(), p.done.get(), p.total.get()));
-                }
-                return new ProgressView.Snapshot(done, total, kinds + String.format(" · %.1f MB written", bytes / 1e6));
-            }, settings.json())) {
+            long started = System.nanoTime();
+            try (var view = new ProgressView("media", " files", 1,
+                    () -> MirrorProgressText.snapshot(engine.progress(), Duration.ofNanos(System.nanoTime() - started)), settings.json())) {
                 report = engine.run(sources);
             }
             print(report, out);

@@ -35,6 +35,14 @@ public interface AssetSource {
         return null;
     }
 
+    /**
+     * For a source read as one stream (an archive), the share of it read so far, 0 to 1; -1 for a source whose
+     * progress is its files.
+     */
+    default double readFraction() {
+        return -1;
+    }
+
     /** Delivers each wanted asset to the sink; may call the sink from several threads at once. */
     void deliver(Collection<Asset> wanted, AssetSink sink) throws InterruptedException;
 

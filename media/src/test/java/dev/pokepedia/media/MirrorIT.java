@@ -260,10 +260,17 @@ class MirrorIT {
         Path spritesTgz = tarGz(SPRITES, tmp.resolve("sprites.tgz"), Map.of());
         Path criesTgz = tarGz(CRIES, tmp.resolve("cries.tar.gz"), Map.of());
         FolderObjectStore store = new FolderObjectStore(tmp.resolve("storage"));
-        MirrorReport r = mirror(store, new ArchiveAssetSource(spritesTgz, 4, 1 << 20), new ArchiveAssetSource(criesTgz, 4, 1 << 20),
-                MirrorOptions.defaults());
+        ArchiveAssetSource sprites = new ArchiveAssetSource(spritesTgz, 4, 1 << 20);
+        ArchiveAssetSource cries = new ArchiveAssetSource(criesTgz, 4, 1 << 20);
+        assertThat(sprites.readFraction()).as("nothing read yet").isEqualTo(-1);
+
+        MirrorReport r = mirror(store, sprites, cries, MirrorOptions.defaults());
+
         assertThat(r.totalStored()).isEqualTo(fixtureFiles(SPRITES).size() + fixtureFiles(CRIES).size());
         assertThat(r.missingExamples()).allMatch(m -> m.contains("absent from"));
+        // progress of a streamed archive is the share of it read: all of it, to its last byte
+        assertThat(sprites.readFraction()).isEqualTo(1.0);
+        assertThat(cries.readFraction()).isEqualTo(1.0);
     }
 
     @Test

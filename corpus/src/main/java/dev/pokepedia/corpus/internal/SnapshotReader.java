@@ -1,10 +1,10 @@
 package dev.pokepedia.corpus.internal;
 
+import dev.pokepedia.core.CountingInputStream;
 import dev.pokepedia.corpus.SnapshotSource;
 import dev.pokepedia.corpus.SourceException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -105,7 +105,7 @@ public final class SnapshotReader {
     void readArchive(String name, InputStream raw, Filter filter, Sink sink) throws InterruptedException {
         String last = "(none)";
         int documents = 0;
-        InputStream counted = new BufferedInputStream(new Counting(raw, bytesRead), 1 << 16);
+        InputStream counted = new BufferedInputStream(new CountingInputStream(raw, bytesRead), 1 << 16);
         GZIPInputStream gz;
         try {
             gz = new GZIPInputStream(counted, 1 << 16);
@@ -243,33 +243,5 @@ public final class SnapshotReader {
         }
         throw new SourceException("No PokeAPI data found in folder " + dir + " (looked for data/api/v2/index.json)",
                 "Point --source at a PokeAPI/api-data checkout, its data/api/v2 folder, or a .tar.gz of it", null);
-    }
-
-    /** Counts bytes as they are consumed, for progress. */
-    private static final class Counting extends FilterInputStream {
-        private final AtomicLong counter;
-
-        Counting(InputStream in, AtomicLong counter) {
-            super(in);
-            this.counter = counter;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counter.incrementAndGet();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                counter.addAndGet(n);
-            }
-            return n;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pokepedia.media.internal;
 
+import dev.pokepedia.core.CountingInputStream;
 import dev.pokepedia.corpus.SourceException;
 import dev.pokepedia.media.Asset;
 import dev.pokepedia.media.AssetSource;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -28,6 +30,8 @@ public final class ArchiveAssetSource implements AssetSource {
     private final Path archive;
     private final int concurrency;
     private final long maxBytes;
+    private final AtomicLong read = new AtomicLong();
+    private volatile long size = -1;
 
     public ArchiveAssetSource(Path archive, int concurrency, long maxBytes) {
         this.archive = archive;
@@ -46,14 +50,22 @@ public final class ArchiveAssetSource implements AssetSource {
     }
 
     @Override
+    public double readFraction() {
+        long total = size;
+        return total > 0 ? Math.min(1.0, (double) read.get() / total) : -1;
+    }
+
+    @Override
     public void deliver(Collection<Asset> wanted, AssetSink sink) throws InterruptedException {
         Map<String, Asset> byPath = new HashMap<>();
         wanted.forEach(a -> byPath.put(a.path(), a));
         Semaphore permits = new Semaphore(concurrency);
         String last = "(none)";
+        read.set(0);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-             InputStream raw = Files.newInputStream(archive);
+             InputStream raw = new CountingInputStream(Files.newInputStream(archive), read);
              TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16))) {
+            size = Files.size(archive);
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 Asset a = match(e.getName(), byPath);
