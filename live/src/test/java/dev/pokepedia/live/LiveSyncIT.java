@@ -67,7 +67,7 @@ class LiveSyncIT {
     void emptyStore() throws Exception {
         try (Connection c = db.database().connection(); Statement st = c.createStatement()) {
             st.execute("TRUNCATE pokeapi_resources, pokepedia_projection_pending, pokepedia_crawl_state, pokepedia_assets, "
-                    + "pokepedia_asset_refs, pokepedia_asset_scans, pokepedia_pokemon, pokepedia_species, pokepedia_evolution_chains, "
+                    + "pokepedia_asset_refs, pokepedia_asset_scans, pokepedia_asset_storage, pokepedia_pokemon, pokepedia_species, pokepedia_evolution_chains, "
                     + "pokepedia_moves, pokepedia_types, pokepedia_endpoints");
             st.execute("SELECT pokepedia_queue_purge('pokepedia_ingest'), pokepedia_queue_purge('pokepedia_sprites'), "
                     + "pokepedia_queue_discard_dead('pokepedia_ingest'), pokepedia_queue_discard_dead('pokepedia_sprites')");

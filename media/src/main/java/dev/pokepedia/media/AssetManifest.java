@@ -207,6 +207,39 @@ public final class AssetManifest {
     // dot-files, which then simply take the per-file path. V202's partial index repeats it word for word.
     private static final String ODD_PATH = "path LIKE '/%' OR path LIKE '.%' OR path LIKE '%/.%'";
 
+    /** The storage the stored rows describe ({@link ObjectStore#describe()}), if a mirror run recorded one. */
+    public java.util.Optional<String> storageTarget() {
+        try (Connection c = database.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT target FROM pokepedia_asset_storage")) {
+            return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /** Whether any asset is recorded as stored. */
+    public boolean anyStored() {
+        try (Connection c = database.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pokepedia_assets WHERE status = 'stored')")) {
+            rs.next();
+            return rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
+    /** Records that the stored rows now describe {@code target}. */
+    public void recordStorageTarget(String target) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO pokepedia_asset_storage (target) VALUES (?)
+                ON CONFLICT (singleton) DO UPDATE SET target = excluded.target, updated_at = now()""")) {
+            ps.setString(1, target);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Database.unavailable(database.config(), e);
+        }
+    }
+
     /** One asset by its place in storage. */
     public java.util.Optional<Asset> find(String bucket, String path) {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(

@@ -37,8 +37,9 @@ public final class MediaVerifier {
         }
         List<VerifyReport.Check> checks = new ArrayList<>();
         checks.add(projectionPaths());
+        String where = manifest.storageTarget().map(t -> " in " + t).orElse("");
         buckets.values().forEach(b -> checks.add(new VerifyReport.Check("media " + b.bucket(), b.pending() == 0 && b.failed() == 0,
-                b.stored() + " stored (" + b.storedBytes() / 1_000_000 + " MB), " + b.missing() + " missing from their source, "
+                b.stored() + " stored" + where + " (" + b.storedBytes() / 1_000_000 + " MB), " + b.missing() + " missing from their source, "
                         + b.failed() + " failed, " + b.pending() + " not yet mirrored")));
         if (deepStore != null) {
             checks.add(deep(deepStore));

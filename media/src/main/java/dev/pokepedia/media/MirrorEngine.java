@@ -88,9 +88,23 @@ public final class MirrorEngine {
         return progress;
     }
 
-    /** Runs every kind ({@code sprite}, {@code cry}) that has a source, in parallel. */
+    /**
+     * Runs every kind ({@code sprite}, {@code cry}) that has a source, in parallel. Against a storage other than the one
+     * the manifest's stored rows describe, every stored asset is checked against the storage (as with verifyRemote).
+     */
     public MirrorReport run(Map<String, AssetSource> sources) throws InterruptedException {
         Instant start = clock.instant();
+        String target = store.describe();
+        java.util.Optional<String> recorded = manifest.storageTarget();
+        // why: with no record, stored rows come from before storages were recorded and may describe another one
+        boolean moved = recorded.map(r -> !r.equals(target)).orElseGet(manifest::anyStored);
+        if (recorded.isEmpty() && !moved && !options.dryRun()) {
+            manifest.recordStorageTarget(target); // nothing stored yet, so nothing to check
+        }
+        if (moved) {
+            log.info("stored assets were mirrored to {}; checking each of them in {}", recorded.orElse("a storage not on record"), target);
+        }
+        boolean checkStore = options.verifyRemote() || moved;
         sources.forEach((k, source) -> progress.put(k, new Progress(source)));
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> missing = Collections.synchronizedList(new ArrayList<>());
@@ -98,7 +112,7 @@ public final class MirrorEngine {
         try (ExecutorService kinds = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Map<String, MirrorReport.Counts>>> futures = new ArrayList<>();
             for (var e : sources.entrySet()) {
-                futures.add(kinds.submit(() -> runKind(e.getKey(), e.getValue(), failures, missing)));
+                futures.add(kinds.submit(() -> runKind(e.getKey(), e.getValue(), failures, missing, checkStore)));
             }
             for (var f : futures) {
                 try {
@@ -111,20 +125,23 @@ public final class MirrorEngine {
                 }
             }
         }
+        if (moved && failures.isEmpty() && !options.dryRun()) {
+            manifest.recordStorageTarget(target); // why: only a complete check moves the record; else the next run checks again
+        }
         return new MirrorReport(buckets, List.copyOf(failures), List.copyOf(missing), Duration.between(start, clock.instant()),
                 options.dryRun());
     }
 
-    private Map<String, MirrorReport.Counts> runKind(String kind, AssetSource source, List<String> failures, List<String> missing)
-            throws InterruptedException {
-        boolean includeStored = source.cheapToReread() || options.verifyRemote();
+    private Map<String, MirrorReport.Counts> runKind(String kind, AssetSource source, List<String> failures, List<String> missing,
+                                                     boolean checkStore) throws InterruptedException {
+        boolean includeStored = source.cheapToReread() || checkStore;
         Progress p = progress.get(kind);
         source.prepare();
         Set<String> present = source.listing();
         if (present == null) {
             List<Asset> due = manifest.due(kind, includeStored);
             p.total.set(due.size());
-            return startTransfer(due, source, p, failures, missing);
+            return startTransfer(due, source, p, failures, missing, checkStore);
         }
         // why: a listed source settles its absent assets (50k of 54k sprites for the npm package) in one statement
         // running beside the transfers, instead of loading each row and reporting each file missing
@@ -132,7 +149,7 @@ public final class MirrorEngine {
             Future<AssetManifest.Absent> settling = side.submit(() -> manifest.settleAbsent(kind, present, source.describe(), options.dryRun()));
             List<Asset> due = manifest.dueAmong(kind, present, includeStored);
             p.total.set(due.size());
-            Map<String, MirrorReport.Counts> counts = new TreeMap<>(startTransfer(due, source, p, failures, missing));
+            Map<String, MirrorReport.Counts> counts = new TreeMap<>(startTransfer(due, source, p, failures, missing, checkStore));
             AssetManifest.Absent absent = join(settling);
             absent.examples().stream().limit(Math.max(0, EXAMPLES - missing.size()))
                     .forEach(e -> missing.add(e + ": absent from " + source.describe()));
@@ -146,7 +163,7 @@ public final class MirrorEngine {
     }
 
     private Map<String, MirrorReport.Counts> startTransfer(List<Asset> due, AssetSource source, Progress p, List<String> failures,
-                                                           List<String> missing) throws InterruptedException {
+                                                           List<String> missing, boolean checkStore) throws InterruptedException {
         // why: a bucket is made sure of and listed only when some asset is not recorded as stored; a no-change rerun
         // never talks to the store
         Map<String, CompletableFuture<Boolean>> ensured = new ConcurrentHashMap<>();
@@ -160,7 +177,7 @@ public final class MirrorEngine {
             }
             return once(listings, b, () -> store.list(b));
         };
-        return transfer(due, source, p, failures, missing, lister);
+        return transfer(due, source, p, failures, missing, lister, checkStore);
     }
 
     private static <T> T join(Future<T> f) throws InterruptedException {
@@ -198,15 +215,16 @@ public final class MirrorEngine {
         Instant start = clock.instant();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<String> missing = Collections.synchronizedList(new ArrayList<>());
-        Map<String, MirrorReport.Counts> buckets = transfer(assets, source, new Progress(source), failures, missing, b -> null);
+        Map<String, MirrorReport.Counts> buckets = transfer(assets, source, new Progress(source), failures, missing, b -> null,
+                options.verifyRemote());
         return new MirrorReport(buckets, List.copyOf(failures), List.copyOf(missing), Duration.between(start, clock.instant()),
                 options.dryRun());
     }
 
     private Map<String, MirrorReport.Counts> transfer(List<Asset> due, AssetSource source, Progress p, List<String> failures,
-                                                      List<String> missing, Function<String, Map<String, Long>> lister)
-            throws InterruptedException {
-        Sink sink = new Sink(source, p, failures, missing, lister);
+                                                      List<String> missing, Function<String, Map<String, Long>> lister,
+                                                      boolean checkStore) throws InterruptedException {
+        Sink sink = new Sink(source, p, failures, missing, lister, checkStore);
         source.deliver(due, sink);
         sink.flush();
         return sink.counts();
@@ -223,9 +241,12 @@ public final class MirrorEngine {
         private final Map<String, long[]> perBucket = new ConcurrentHashMap<>(); // stored, unchanged, missing, failed, bytes, asked
 
         private final Function<String, Map<String, Long>> lister;
+        private final boolean checkStore; // ask the store about assets recorded as stored, too
 
-        Sink(AssetSource source, Progress progress, List<String> failures, List<String> missing, Function<String, Map<String, Long>> lister) {
+        Sink(AssetSource source, Progress progress, List<String> failures, List<String> missing, Function<String, Map<String, Long>> lister,
+             boolean checkStore) {
             this.lister = lister;
+            this.checkStore = checkStore;
             this.source = source;
             this.progress = progress;
             this.failures = failures;
@@ -234,7 +255,7 @@ public final class MirrorEngine {
 
         @Override
         public boolean alreadyHave(Asset a, String sourceStamp) {
-            boolean same = !options.rehash() && !options.verifyRemote() && "stored".equals(a.status()) && a.storedSha256() != null
+            boolean same = !options.rehash() && !checkStore && "stored".equals(a.status()) && a.storedSha256() != null
                     && sourceStamp.equals(a.sourceStamp());
             if (same) {
                 count(a, 1, 0);
@@ -261,7 +282,7 @@ public final class MirrorEngine {
                 String type = ContentTypes.forPath(a.path());
                 boolean recorded = "stored".equals(a.status()) && sha.equals(a.storedSha256());
                 Outcome stored = new Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null, stamp);
-                if (recorded && !options.verifyRemote()) {
+                if (recorded && !checkStore) {
                     if (stamp != null && !stamp.equals(a.sourceStamp()) && !options.dryRun()) {
                         record(stored); // why: same bytes under a new stamp (touched, copied); the next run need not read it
                     }

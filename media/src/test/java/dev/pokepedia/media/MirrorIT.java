@@ -67,7 +67,7 @@ class MirrorIT {
     @BeforeEach
     void freshCorpusAndManifest() throws Exception {
         try (Connection c = db.database().connection(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE pokepedia_assets, pokepedia_asset_refs, pokepedia_asset_scans");
+            st.execute("TRUNCATE pokepedia_assets, pokepedia_asset_refs, pokepedia_asset_scans, pokepedia_asset_storage");
         }
         var report = new SnapshotImporter(db.database(), HttpClient.newHttpClient(), Clock.systemUTC())
                 .run(ImportOptions.of(new SnapshotSource.Archive(CORPUS)));
@@ -350,6 +350,8 @@ class MirrorIT {
         MediaVerifier verifier = new MediaVerifier(db.database());
         List<VerifyReport.Check> checks = verifier.verify(store);
         assertThat(checks).allSatisfy(c -> assertThat(c.ok()).as(c.name() + ": " + c.detail()).isTrue());
+        assertThat(checks).filteredOn(c -> c.name().equals("media pokedex-cries")).singleElement()
+                .satisfies(c -> assertThat(c.detail()).as("says where the objects are").contains(" stored in " + store.describe() + " ("));
 
         Files.delete(store.file(Asset.CRIES_BUCKET, "cries/pokemon/latest/25.ogg"));
         List<VerifyReport.Check> after = verifier.verify(store);
@@ -481,6 +483,89 @@ class MirrorIT {
     }
 
     /** Delegates to a store, counting puts, and dies (like a killed process) once {@code dieAfter} puts were made. */
+    @Test
+    void a_run_against_another_storage_fills_it_though_the_manifest_says_stored() throws Exception {
+        int total = fixtureFiles(SPRITES).size() + fixtureFiles(CRIES).size();
+        mirror(new FolderObjectStore(tmp.resolve("first")));
+        FolderObjectStore second = new FolderObjectStore(tmp.resolve("second"));
+
+        // the move is interrupted: the new storage refuses two writes
+        AtomicInteger puts = new AtomicInteger();
+        MirrorReport interrupted = mirror(new RefusingStore(second, puts, 2));
+        assertThat(interrupted.totalFailed()).isEqualTo(2);
+        assertThat(manifest.storageTarget()).as("an incomplete move keeps the old storage on record")
+                .contains(new FolderObjectStore(tmp.resolve("first")).describe());
+
+        // the rerun checks again and writes only what the new storage still lacks
+        AtomicInteger rerunPuts = new AtomicInteger();
+        MirrorReport rerun = mirror(new CountingStore(second, rerunPuts, Integer.MAX_VALUE));
+        assertThat(rerunPuts.get()).isEqualTo(2);
+        assertThat(rerun.totalFailed()).isZero();
+        assertThat(manifest.storageTarget()).contains(second.describe());
+        for (var f : fixtureFiles(SPRITES).entrySet()) {
+            assertThat(second.get("pokedex-sprites", f.getKey())).as(f.getKey()).hasValueSatisfying(b -> assertThat(b).isEqualTo(f.getValue()));
+        }
+        for (var f : fixtureFiles(CRIES).entrySet()) {
+            assertThat(second.get("pokedex-cries", f.getKey())).as(f.getKey()).hasValueSatisfying(b -> assertThat(b).isEqualTo(f.getValue()));
+        }
+        assertThat(statusCounts()).containsEntry("stored", (long) total);
+
+        // once moved, the manifest is trusted again: nothing is written
+        AtomicInteger settledPuts = new AtomicInteger();
+        MirrorReport settled = mirror(new CountingStore(second, settledPuts, Integer.MAX_VALUE));
+        assertThat(settledPuts.get()).isZero();
+        assertThat(settled.totalUnchanged()).isEqualTo(total);
+    }
+
+    @Test
+    void stored_rows_from_before_storages_were_recorded_are_checked_against_the_storage_once() throws Exception {
+        int total = fixtureFiles(SPRITES).size() + fixtureFiles(CRIES).size();
+        mirror(new FolderObjectStore(tmp.resolve("first")));
+        try (Connection c = db.database().connection(); Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM pokepedia_asset_storage"); // as a manifest written before V203 looks
+        }
+        FolderObjectStore second = new FolderObjectStore(tmp.resolve("second"));
+
+        AtomicInteger puts = new AtomicInteger();
+        mirror(new CountingStore(second, puts, Integer.MAX_VALUE));
+        AtomicInteger again = new AtomicInteger();
+        mirror(new CountingStore(second, again, Integer.MAX_VALUE));
+
+        assertThat(puts.get()).as("nothing was in the storage this run wrote to").isEqualTo(total);
+        assertThat(again.get()).isZero();
+        assertThat(manifest.storageTarget()).contains(second.describe());
+    }
+
+    /** Refuses the first {@code refusals} writes as a full or unreachable storage would, then passes them on. */
+    private record RefusingStore(ObjectStore inner, AtomicInteger puts, int refusals) implements ObjectStore {
+        public void ensureBucket(String bucket) {
+            inner.ensureBucket(bucket);
+        }
+
+        public void put(String bucket, String path, byte[] content, String contentType, String sha256) {
+            if (puts.incrementAndGet() <= refusals) {
+                throw new StorageException("refused " + bucket + "/" + path, "test", false, null);
+            }
+            inner.put(bucket, path, content, contentType, sha256);
+        }
+
+        public Optional<StoredObject> head(String bucket, String path) {
+            return inner.head(bucket, path);
+        }
+
+        public Optional<byte[]> get(String bucket, String path) {
+            return inner.get(bucket, path);
+        }
+
+        public void delete(String bucket, String path) {
+            inner.delete(bucket, path);
+        }
+
+        public String describe() {
+            return inner.describe();
+        }
+    }
+
     private record CountingStore(ObjectStore inner, AtomicInteger puts, int dieAfter) implements ObjectStore {
         public void ensureBucket(String bucket) {
             inner.ensureBucket(bucket);
