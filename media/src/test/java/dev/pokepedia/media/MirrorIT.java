@@ -278,7 +278,7 @@ class MirrorIT {
         FolderObjectStore real = new FolderObjectStore(tmp.resolve("storage"));
         AtomicInteger puts = new AtomicInteger();
         // the first run dies after three objects were written
-        ObjectStore dying = new CountingStore(real, puts, 3);
+        ObjectStore dying = counting(real, puts, 3);
         try {
             mirror(dying, new FolderAssetSource(SPRITES, 1, 1 << 20), new FolderAssetSource(CRIES, 1, 1 << 20), MirrorOptions.defaults());
         } catch (Error | RuntimeException expected) {
@@ -292,7 +292,7 @@ class MirrorIT {
         int total = fixtureFiles(SPRITES).size() + fixtureFiles(CRIES).size();
 
         AtomicInteger rerunPuts = new AtomicInteger();
-        MirrorReport rerun = mirror(new CountingStore(real, rerunPuts, Integer.MAX_VALUE));
+        MirrorReport rerun = mirror(counting(real, rerunPuts, Integer.MAX_VALUE));
         assertThat(rerunPuts.get()).as("objects written before the crash are not uploaded again").isEqualTo(total - 3);
         assertThat(statusCounts()).containsEntry("stored", (long) total);
         assertThat(rerun.totalFailed()).isZero();
@@ -431,7 +431,7 @@ class MirrorIT {
         Files.setLastModifiedTime(file, mtime);
 
         AtomicInteger puts = new AtomicInteger();
-        MirrorReport r = mirror(new CountingStore(store, puts, Integer.MAX_VALUE), new FolderAssetSource(src, 4, 1 << 20, later),
+        MirrorReport r = mirror(counting(store, puts, Integer.MAX_VALUE), new FolderAssetSource(src, 4, 1 << 20, later),
                 new FolderAssetSource(CRIES, 4, 1 << 20, later), MirrorOptions.defaults());
         assertThat(r.totalStored()).isEqualTo(1);
         assertThat(puts).hasValue(1);
@@ -491,14 +491,14 @@ class MirrorIT {
 
         // the move is interrupted: the new storage refuses two writes
         AtomicInteger puts = new AtomicInteger();
-        MirrorReport interrupted = mirror(new RefusingStore(second, puts, 2));
+        MirrorReport interrupted = mirror(refusing(second, puts, 2));
         assertThat(interrupted.totalFailed()).isEqualTo(2);
         assertThat(manifest.storageTarget()).as("an incomplete move keeps the old storage on record")
                 .contains(new FolderObjectStore(tmp.resolve("first")).describe());
 
         // the rerun checks again and writes only what the new storage still lacks
         AtomicInteger rerunPuts = new AtomicInteger();
-        MirrorReport rerun = mirror(new CountingStore(second, rerunPuts, Integer.MAX_VALUE));
+        MirrorReport rerun = mirror(counting(second, rerunPuts, Integer.MAX_VALUE));
         assertThat(rerunPuts.get()).isEqualTo(2);
         assertThat(rerun.totalFailed()).isZero();
         assertThat(manifest.storageTarget()).contains(second.describe());
@@ -512,7 +512,7 @@ class MirrorIT {
 
         // once moved, the manifest is trusted again: nothing is written
         AtomicInteger settledPuts = new AtomicInteger();
-        MirrorReport settled = mirror(new CountingStore(second, settledPuts, Integer.MAX_VALUE));
+        MirrorReport settled = mirror(counting(second, settledPuts, Integer.MAX_VALUE));
         assertThat(settledPuts.get()).isZero();
         assertThat(settled.totalUnchanged()).isEqualTo(total);
     }
@@ -527,55 +527,42 @@ class MirrorIT {
         FolderObjectStore second = new FolderObjectStore(tmp.resolve("second"));
 
         AtomicInteger puts = new AtomicInteger();
-        mirror(new CountingStore(second, puts, Integer.MAX_VALUE));
+        mirror(counting(second, puts, Integer.MAX_VALUE));
         AtomicInteger again = new AtomicInteger();
-        mirror(new CountingStore(second, again, Integer.MAX_VALUE));
+        mirror(counting(second, again, Integer.MAX_VALUE));
 
         assertThat(puts.get()).as("nothing was in the storage this run wrote to").isEqualTo(total);
         assertThat(again.get()).isZero();
         assertThat(manifest.storageTarget()).contains(second.describe());
     }
 
-    /** Refuses the first {@code refusals} writes as a full or unreachable storage would, then passes them on. */
-    private record RefusingStore(ObjectStore inner, AtomicInteger puts, int refusals) implements ObjectStore {
-        public void ensureBucket(String bucket) {
-            inner.ensureBucket(bucket);
-        }
-
-        public void put(String bucket, String path, byte[] content, String contentType, String sha256) {
-            if (puts.incrementAndGet() <= refusals) {
-                throw new StorageException("refused " + bucket + "/" + path, "test", false, null);
-            }
-            inner.put(bucket, path, content, contentType, sha256);
-        }
-
-        public Optional<StoredObject> head(String bucket, String path) {
-            return inner.head(bucket, path);
-        }
-
-        public Optional<byte[]> get(String bucket, String path) {
-            return inner.get(bucket, path);
-        }
-
-        public void delete(String bucket, String path) {
-            inner.delete(bucket, path);
-        }
-
-        public String describe() {
-            return inner.describe();
-        }
-    }
-
-    private record CountingStore(ObjectStore inner, AtomicInteger puts, int dieAfter) implements ObjectStore {
-        public void ensureBucket(String bucket) {
-            inner.ensureBucket(bucket);
-        }
-
-        public void put(String bucket, String path, byte[] content, String contentType, String sha256) {
+    /** Counts writes; the one after {@code dieAfter} is a simulated kill of the whole run. */
+    private static ObjectStore counting(ObjectStore inner, AtomicInteger puts, int dieAfter) {
+        return new HookedStore(inner, () -> {
             if (puts.incrementAndGet() > dieAfter) { // atomic: sprites and cries put from different threads
                 puts.decrementAndGet();
                 throw new Error("simulated kill");
             }
+        });
+    }
+
+    /** Refuses the first {@code refusals} writes as a full or unreachable storage would, then passes them on. */
+    private static ObjectStore refusing(ObjectStore inner, AtomicInteger puts, int refusals) {
+        return new HookedStore(inner, () -> {
+            if (puts.incrementAndGet() <= refusals) {
+                throw new StorageException("refused a write", "test", false, null);
+            }
+        });
+    }
+
+    /** Passes everything to {@code inner}; {@code beforePut} sees each write first and may throw instead. */
+    private record HookedStore(ObjectStore inner, Runnable beforePut) implements ObjectStore {
+        public void ensureBucket(String bucket) {
+            inner.ensureBucket(bucket);
+        }
+
+        public void put(String bucket, String path, byte[] content, String contentType, String sha256) {
+            beforePut.run();
             inner.put(bucket, path, content, contentType, sha256);
         }
 
