@@ -108,8 +108,8 @@ final class MediaCommand implements Callable<Integer> {
                     Clock.systemUTC());
             MirrorReport report;
             long started = System.nanoTime();
-            try (var view = new ProgressView("media", " files", 1,
-                    () -> MirrorProgressText.snapshot(engine.progress(), Duration.ofNanos(System.nanoTime() - started)), settings.json())) {
+            try (var view = new ProgressView(MirrorProgressText.parts(sources.keySet(), engine.progress(),
+                    () -> Duration.ofNanos(System.nanoTime() - started)), settings.json())) {
                 report = engine.run(sources);
             }
             print(report, out);

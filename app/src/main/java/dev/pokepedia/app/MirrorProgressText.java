@@ -2,46 +2,40 @@ package dev.pokepedia.app;
 
 import dev.pokepedia.media.MirrorEngine;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** The media mirror's progress for {@link ProgressView}: per kind its share, files, files/s, MB/s and time left. */
+/** The media mirror's progress for {@link ProgressView}: one part per kind, in files, with MB/s beside. */
 final class MirrorProgressText {
 
     private MirrorProgressText() {
     }
 
-    static ProgressView.Snapshot snapshot(Map<String, MirrorEngine.Progress> kinds, Duration elapsed) {
-        long done = 0;
-        long total = 0;
-        boolean totalKnown = true;
-        StringBuilder text = new StringBuilder();
-        for (var e : kinds.entrySet()) {
-            MirrorEngine.Progress p = e.getValue();
-            done += p.done.get();
-            total += p.total.get();
-            // why: an archive's files-due count includes the assets it will report missing only at its end
-            totalKnown &= !p.streamed() && p.total.get() > 0;
-            text.append(text.isEmpty() ? "" : " | ").append(kind(e.getKey(), p, elapsed));
-        }
-        return new ProgressView.Snapshot(done, totalKnown ? total : -1, text.toString());
+    /** One bar per kind; {@code progress} is read on every tick (the engine fills it once its run starts). */
+    static List<ProgressView.Part> parts(Collection<String> kinds, Map<String, MirrorEngine.Progress> progress, Supplier<Duration> elapsed) {
+        return kinds.stream().sorted().map(k -> new ProgressView.Part(plural(k), " files", 1,
+                () -> snapshot(progress.get(k), elapsed.get()))).toList();
     }
 
-    static String kind(String kind, MirrorEngine.Progress p, Duration elapsed) {
+    static ProgressView.Snapshot snapshot(MirrorEngine.Progress p, Duration elapsed) {
+        if (p == null) {
+            return new ProgressView.Snapshot(0, -1, "");
+        }
         double secs = Math.max(1e-3, elapsed.toMillis() / 1000.0);
+        String status = String.format("%.1f MB/s", p.bytes.get() / 1e6 / secs);
         double f = p.fraction();
-        StringBuilder s = new StringBuilder(plural(kind));
-        if (f >= 0) {
-            s.append(String.format(" %.0f%%", 100 * f));
+        if (p.streamed() && f > 0) {
+            // why: an archive is asked for every referenced asset and reports those it lacks only at its end, so its
+            // file count has no useful total; the share of the archive read gives the time left instead
+            status += String.format(", archive %.0f%% read, ETA %s", 100 * f, ProgressView.clock(Math.round(secs * (1 - f) / f)));
         }
-        s.append(String.format(" %d files %.0f/s %.1f MB/s", p.done.get(), p.done.get() / secs, p.bytes.get() / 1e6 / secs));
-        if (f > 0) {
-            long left = Math.round(secs * (1 - f) / f);
-            s.append(String.format(" ETA %d:%02d", left / 60, left % 60));
-        }
-        return s.toString();
+        long total = !p.streamed() && p.total.get() > 0 ? p.total.get() : -1;
+        return new ProgressView.Snapshot(p.done.get(), total, status);
     }
 
-    private static String plural(String kind) {
+    static String plural(String kind) {
         return kind.endsWith("y") ? kind.substring(0, kind.length() - 1) + "ies" : kind + "s";
     }
 }

@@ -7,9 +7,9 @@ import dev.pokepedia.media.AssetSource;
 import dev.pokepedia.media.MirrorEngine;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class MirrorProgressTextTest {
@@ -36,41 +36,28 @@ class MirrorProgressTextTest {
     }
 
     @Test
-    void a_kind_counted_in_files_shows_its_share_rates_and_time_left() {
-        String line = MirrorProgressText.kind("sprite", progress(-1, 50, 200, 5_000_000), Duration.ofSeconds(10));
+    void a_kind_counted_in_files_has_a_total_and_shows_its_byte_rate() {
+        ProgressView.Snapshot s = MirrorProgressText.snapshot(progress(-1, 50, 200, 5_000_000), Duration.ofSeconds(10));
 
-        assertThat(line).isEqualTo("sprites 25% 50 files 5/s 0.5 MB/s ETA 0:30");
+        assertThat(s).isEqualTo(new ProgressView.Snapshot(50, 200, "0.5 MB/s"));
     }
 
     @Test
-    void an_archive_shows_the_share_of_it_read_not_of_the_files_it_was_asked_for() {
-        String line = MirrorProgressText.kind("cry", progress(0.8, 1_000, 54_238, 20_000_000), Duration.ofSeconds(40));
+    void an_archive_has_no_file_total_and_takes_its_time_left_from_the_share_of_it_read() {
+        ProgressView.Snapshot s = MirrorProgressText.snapshot(progress(0.8, 1_000, 54_238, 20_000_000), Duration.ofSeconds(40));
 
-        assertThat(line).isEqualTo("cries 80% 1000 files 25/s 0.5 MB/s ETA 0:10");
+        assertThat(s).isEqualTo(new ProgressView.Snapshot(1_000, -1, "0.5 MB/s, archive 80% read, ETA 0:10"));
     }
 
     @Test
-    void before_the_work_is_known_there_is_no_share_and_no_time_left() {
-        String line = MirrorProgressText.kind("sprite", progress(-1, 0, 0, 0), Duration.ofSeconds(1));
+    void one_part_per_kind_named_in_the_plural_and_empty_until_the_run_starts() {
+        Map<String, MirrorEngine.Progress> live = new ConcurrentHashMap<>();
+        List<ProgressView.Part> parts = MirrorProgressText.parts(List.of("sprite", "cry"), live, () -> Duration.ofSeconds(2));
 
-        assertThat(line).isEqualTo("sprites 0 files 0/s 0.0 MB/s");
-    }
+        assertThat(parts).extracting(ProgressView.Part::name).containsExactly("cries", "sprites");
+        assertThat(parts.get(1).source().get()).isEqualTo(new ProgressView.Snapshot(0, -1, ""));
 
-    @Test
-    void the_bar_has_a_total_only_when_every_kind_counts_in_files() {
-        Map<String, MirrorEngine.Progress> folders = new LinkedHashMap<>();
-        folders.put("sprite", progress(-1, 30, 100, 0));
-        folders.put("cry", progress(-1, 10, 50, 0));
-        Map<String, MirrorEngine.Progress> withArchive = new LinkedHashMap<>(folders);
-        withArchive.put("cry", progress(0.5, 10, 2_000, 0));
-
-        ProgressView.Snapshot files = MirrorProgressText.snapshot(folders, Duration.ofSeconds(5));
-        ProgressView.Snapshot mixed = MirrorProgressText.snapshot(withArchive, Duration.ofSeconds(5));
-
-        assertThat(files.done()).isEqualTo(40);
-        assertThat(files.total()).isEqualTo(150);
-        assertThat(files.status()).startsWith("sprites 30% ").contains(" | cries 20% ");
-        assertThat(mixed.total()).isEqualTo(-1);
-        assertThat(mixed.status()).contains(" | cries 50% ");
+        live.put("sprite", progress(-1, 3, 4, 2_000_000));
+        assertThat(parts.get(1).source().get()).isEqualTo(new ProgressView.Snapshot(3, 4, "1.0 MB/s"));
     }
 }
