@@ -307,7 +307,8 @@ public final class MirrorEngine {
                 }
                 count(a, 0, bytes.length);
             } catch (StorageException e) {
-                failed(a, e.getMessage());
+                // why: the hint says what to do (free space, check credentials); this line is all a user sees of it
+                failed(a, e.getMessage() + (e.hint() == null || e.hint().isBlank() ? "" : " — " + e.hint()));
             } catch (RuntimeException e) {
                 log.warn("Mirroring {}/{} failed", a.bucket(), a.path(), e);
                 failed(a, a.bucket() + "/" + a.path() + ": " + e);

@@ -149,7 +149,8 @@ public final class FolderObjectStore implements ObjectStore {
     }
 
     private StorageException failure(String what, String bucket, String path, IOException e) {
-        String msg = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+        String msg = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                : e.getMessage() != null ? e.getMessage() : e.toString();
         boolean full = msg.contains("No space left");
         return new StorageException("Cannot " + what + " " + bucket + "/" + path + " under " + root + ": " + msg,
                 full ? "The disk is full: free space, then rerun (stored assets are skipped)" : "Check permissions of " + root,

@@ -1,0 +1,226 @@
+package dev.pokepedia.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.pokepedia.testkit.FreshDatabase;
+import dev.pokepedia.testkit.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `pokepedia media` under faults, as a user runs it: killed with SIGKILL mid-mirror, and a storage disk that fills up. */
+class MediaFaultsIT {
+
+    @RegisterExtension
+    static FreshDatabase db = new FreshDatabase();
+
+    private static final Path CORPUS = SharedData.repoRoot().resolve("corpus/src/test/resources/fixtures/api-data-mini-2026-07-10.tar.gz");
+    private static final Path MEDIA = SharedData.repoRoot().resolve("media/src/test/resources/fixtures/media");
+
+    @TempDir
+    Path tmp;
+
+    private record Result(int exit, String out) {}
+
+    @BeforeEach
+    void corpusWithAnEmptyManifest() throws Exception {
+        assertThat(run("import", "--db", db.config().jdbcUrl(), "--source", CORPUS.toString()).exit()).isZero();
+        try (Connection c = db.database().connection(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE pokepedia_assets, pokepedia_asset_refs, pokepedia_asset_scans, pokepedia_asset_storage");
+        }
+    }
+
+    @Test
+    void media_killed_mid_mirror_resumes_without_writing_again_what_it_had_written() throws Exception {
+        Map<String, byte[]> files = fixtureFiles();
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicInteger served = new AtomicInteger();
+        AtomicInteger held = new AtomicInteger();
+        int servedBeforeHold = 4;
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", ex -> {
+            byte[] body = files.get(ex.getRequestURI().getPath().substring(1));
+            if (body != null && served.incrementAndGet() > servedBeforeHold) {
+                held.incrementAndGet();
+                try {
+                    released.await(); // why: keeps the child mid-mirror until it is killed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        server.start();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        Path storage = tmp.resolve("storage");
+        List<String> args = List.of("media", "--db", db.config().jdbcUrl(), "--storage", storage.toUri().toString(),
+                "--sprites-source", base, "--cries-source", base, "--concurrency", "2");
+        try {
+            Path log = tmp.resolve("child.log");
+            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), Main.class.getName()));
+            cmd.addAll(args);
+            Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                await("the child wrote what it was served and waits for more").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> !child.isAlive() || (objects(storage).size() >= servedBeforeHold && held.get() > 0));
+                assertThat(child.isAlive()).as("the child is mid-mirror when killed; its log:%n%s", Files.readString(log)).isTrue();
+                child.destroyForcibly();
+                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                child.destroyForcibly();
+            }
+            assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+            Map<String, Object> before = objects(storage);
+            assertThat(before).hasSize(servedBeforeHold);
+            released.countDown();
+
+            Result rerun = run(args.toArray(String[]::new));
+
+            assertThat(rerun.exit()).as(rerun.out()).isZero();
+            Map<String, Object> after = objects(storage);
+            assertThat(after).hasSize(files.size());
+            before.forEach((path, fileKey) -> assertThat(after.get(path)).as("%s was not written again", path).isEqualTo(fileKey));
+            for (var f : files.entrySet()) {
+                String bucket = f.getKey().startsWith("cries/") ? "pokedex-cries" : "pokedex-sprites";
+                assertThat(Files.readAllBytes(storage.resolve(bucket).resolve(f.getKey()))).as(f.getKey()).isEqualTo(f.getValue());
+            }
+            assertThat(statusCount("stored")).isEqualTo(files.size());
+            assertThat(statusCount("failed") + statusCount("pending")).isZero();
+        } finally {
+            released.countDown();
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void a_full_storage_disk_fails_with_the_asset_path_records_nothing_unstored_and_a_rerun_with_room_finishes() throws Exception {
+        Path mount = Files.createDirectories(tmp.resolve("small-disk"));
+        // why: a real full file system, not a simulated exception; needs root (CI runs as root), skipped elsewhere
+        Assumptions.assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", mount.toString()) == 0,
+                "cannot mount a small tmpfs here (not root?)");
+        try {
+            Map<String, byte[]> files = fixtureFiles();
+            List<String> args = List.of("media", "--db", db.config().jdbcUrl(), "--storage", mount.toUri().toString(),
+                    "--sprites-source", MEDIA.resolve("sprites-mini").toString(), "--cries-source", MEDIA.resolve("cries-mini").toString(),
+                    "--concurrency", "1"); // why: at most two objects in flight, and any two fit, so some are stored
+
+            Result full = run(args.toArray(String[]::new));
+
+            assertThat(full.exit()).as(full.out()).isEqualTo(4);
+            assertThat(full.out()).containsPattern("failed  Cannot write pokedex-(sprites|cries)/[^ ]+ under " + mount
+                    + ": No space left on device — The disk is full: free space, then rerun");
+            long stored = statusCount("stored");
+            assertThat(stored).as("some objects fit").isPositive().isLessThan(files.size());
+            assertThat(statusCount("failed")).isEqualTo(files.size() - stored);
+            try (Connection c = db.database().connection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT bucket, path FROM pokepedia_assets WHERE status = 'stored'")) {
+                while (rs.next()) {
+                    Path object = mount.resolve(rs.getString(1)).resolve(rs.getString(2));
+                    assertThat(Files.readAllBytes(object)).as("recorded stored, so it is there whole").isEqualTo(files.get(rs.getString(2)));
+                }
+            }
+            Map<String, Object> before = objects(mount);
+            assertThat(before).hasSize((int) stored);
+            assertThat(sh("mount", "-o", "remount,size=4m", mount.toString())).isZero();
+
+            Result rerun = run(args.toArray(String[]::new));
+
+            assertThat(rerun.exit()).as(rerun.out()).isZero();
+            assertThat(statusCount("stored")).isEqualTo(files.size());
+            Map<String, Object> after = objects(mount);
+            assertThat(after).hasSize(files.size());
+            before.forEach((path, fileKey) -> assertThat(after.get(path)).as("%s was not written again", path).isEqualTo(fileKey));
+        } finally {
+            sh("umount", mount.toString());
+        }
+    }
+
+    private static int sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    private Result run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            return new Result(Main.run(args), buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    private long statusCount(String status) throws Exception {
+        try (Connection c = db.database().connection();
+             var ps = c.prepareStatement("SELECT count(*) FROM pokepedia_assets WHERE status = ?")) {
+            ps.setString(1, status);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The fixture files by repository path ("sprites/…", "cries/…"). */
+    private static Map<String, byte[]> fixtureFiles() throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        for (String dir : List.of("sprites-mini", "cries-mini")) {
+            Path root = MEDIA.resolve(dir);
+            try (Stream<Path> s = Files.walk(root)) {
+                for (Path f : s.filter(Files::isRegularFile).toList()) {
+                    String rel = root.relativize(f).toString(); // e.g. package/sprites/…, cries-2024-01-24/cries/…
+                    out.put(rel.substring(rel.indexOf(dir.startsWith("sprites") ? "sprites/" : "cries/")), Files.readAllBytes(f));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every object file under a storage folder (not temporary dot-files), with its file key (inode): a rewrite changes it. */
+    private static Map<String, Object> objects(Path storage) throws IOException {
+        Map<String, Object> out = new TreeMap<>();
+        if (!Files.isDirectory(storage)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.walk(storage)) {
+            for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                out.put(storage.relativize(f).toString(), Files.readAttributes(f, BasicFileAttributes.class).fileKey());
+            }
+        }
+        return out;
+    }
+}
