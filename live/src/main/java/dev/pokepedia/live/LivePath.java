@@ -99,6 +99,9 @@ public final class LivePath implements AutoCloseable {
         if (runtime != null) {
             throw new IllegalStateException("already started");
         }
+        if (which.contains(LiveQueues.SPRITES)) {
+            requireRecordedStorage();
+        }
         refresher = new Refresher(store, manifest, queues);
         runtime = new WorkerRuntime(queues, clock, registry);
         Backoff backoff = new Backoff(config.retryDelay(), Duration.ofMinutes(5), 0.5);
@@ -124,6 +127,18 @@ public final class LivePath implements AutoCloseable {
                     new SpriteHandler(manifest, engine, mediaSources, registry));
         }
         runtime.start();
+    }
+
+    /** Refuses to start the sprite worker on a storage other than the one the stored assets are recorded in. */
+    private void requireRecordedStorage() {
+        String target = objects.describe();
+        manifest.storageTarget().filter(recorded -> !recorded.equals(target)).ifPresent(recorded -> {
+            // why: what this worker stores would be recorded as stored beside assets that are in another storage
+            throw new dev.pokepedia.core.ConfigurationException("The sprite worker would write to " + target
+                    + ", but the stored assets are in " + recorded,
+                    "Give --storage (or STORAGE_URL) for " + recorded + ", or move to the new storage first with "
+                            + "`pokepedia media --storage …`, which checks and fills it and records the move.");
+        });
     }
 
     private AssetSource perAssetSource(String spec, String flag, long maxBytes) {

@@ -184,6 +184,26 @@ class LiveSyncIT {
     }
 
     @Test
+    void theSpriteWorkerRefusesAStorageOtherThanTheOneTheStoredAssetsAreIn() throws Exception {
+        new dev.pokepedia.media.AssetManifest(db.database()).recordStorageTarget("file:///srv/elsewhere");
+        try (ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
+             LivePath live = new LivePath(db.database(), queues, objects, config(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> live.start(Set.of(LiveQueues.SPRITES)))
+                    .isInstanceOf(dev.pokepedia.core.ConfigurationException.class)
+                    .hasMessageContaining("would write to " + objects.describe())
+                    .hasMessageContaining("stored assets are in file:///srv/elsewhere");
+            assertThat(live.runtime()).as("nothing was started").isNull();
+        }
+        // the ingest worker alone does not write media, so it starts
+        try (ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
+             LivePath live = new LivePath(db.database(), queues, objects, config(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+            live.start(Set.of(LiveQueues.INGEST));
+            assertThat(live.runtime()).isNotNull();
+            live.shutdown(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void seedingFromASnapshotFileWorksWithoutAServer() throws Exception {
         try (ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
              LivePath live = new LivePath(db.database(), queues, objects, config(), new SimpleMeterRegistry(), Clock.systemUTC())) {
