@@ -1,13 +1,11 @@
 package dev.pokepedia.app;
 
+import static dev.pokepedia.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pokepedia.core.PokepediaException.ErrorCode;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.SharedData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,35 +27,21 @@ class CliIT {
         return SharedData.repoRoot().resolve("corpus/src/test/resources/fixtures/" + name);
     }
 
-    private record Result(int exit, String out) {}
-
-    private Result run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.run(args);
-            return new Result(exit, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
-
     private String url() {
         return db.config().jdbcUrl();
     }
 
     @Test
     void import_then_verify_succeed_and_a_second_import_says_nothing_changed() throws Exception {
-        Result first = run("import", "--db", url(), "--source", fixture("api-data-mini-2026-06-06.tar.gz").toString());
+        CliRun first = run("import", "--db", url(), "--source", fixture("api-data-mini-2026-06-06.tar.gz").toString());
         assertThat(first.exit()).as(first.out()).isZero();
         assertThat(first.out()).contains("change report").contains("pokemon ");
 
-        Result verify = run("verify", "--db", url());
+        CliRun verify = run("verify", "--db", url());
         assertThat(verify.exit()).as(verify.out()).isZero();
         assertThat(verify.out()).contains("✓ counts").contains("✓ references").contains("✓ projections");
 
-        Result again = run("import", "--db", url(), "--source", fixture("api-data-mini-2026-06-06.tar.gz").toString(), "--json");
+        CliRun again = run("import", "--db", url(), "--source", fixture("api-data-mini-2026-06-06.tar.gz").toString(), "--json");
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("\"status\" : \"succeeded\"").contains("\"added\" : 0").contains("\"changed\" : 0");
     }
@@ -69,7 +53,7 @@ class CliIT {
             st.executeUpdate("UPDATE pokeapi_resources SET data = jsonb_set(data, '{species,url}', '\"/api/v2/pokemon-species/77777/\"')"
                     + " WHERE resource_type = 'pokemon' AND resource_key = '6'");
         }
-        Result verify = run("verify", "--db", url());
+        CliRun verify = run("verify", "--db", url());
         assertThat(verify.exit()).isEqualTo(ErrorCode.VERIFICATION_FAILED.exitCode());
         assertThat(verify.out()).contains("✗ references").contains("/api/v2/pokemon-species/77777/ <- pokemon/6");
     }
@@ -85,14 +69,14 @@ class CliIT {
         byte[] full = Files.readAllBytes(fixture("api-data-mini-2026-07-10.tar.gz"));
         Path cut = tmp.resolve("cut.tar.gz");
         Files.write(cut, java.util.Arrays.copyOf(full, full.length / 2));
-        Result r = run("import", "--db", url(), "--source", cut.toString());
+        CliRun r = run("import", "--db", url(), "--source", cut.toString());
         assertThat(r.exit()).isEqualTo(ErrorCode.BAD_SOURCE.exitCode());
     }
 
     @Test
     void every_command_has_help() {
         for (String cmd : new String[] {"import", "verify", "bench"}) {
-            Result r = run(cmd, "--help");
+            CliRun r = run(cmd, "--help");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).contains("Usage: pokepedia " + cmd);
         }

@@ -1,5 +1,6 @@
 package dev.pokepedia.app;
 
+import static dev.pokepedia.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pokepedia.core.PokepediaException.ErrorCode;
@@ -8,9 +9,6 @@ import dev.pokepedia.snapshotserver.ServerOptions;
 import dev.pokepedia.snapshotserver.SnapshotServer;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.SharedData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,19 +38,6 @@ class LiveCliIT {
         server.close();
     }
 
-    private record Result(int exit, String out) {}
-
-    private Result run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            return new Result(Main.run(args), buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-    }
-
     private String base() {
         String b = server.baseUri().toString();
         return b.substring(0, b.length() - 1);
@@ -72,26 +57,26 @@ class LiveCliIT {
 
     @Test
     void seedThenWorkDrainFillsTheStoreAndDoctorAndSelftestPass() {
-        Result seed = run(with("seed", "--types", "type,pokemon"));
+        CliRun seed = run(with("seed", "--types", "type,pokemon"));
         assertThat(seed.exit()).as(seed.out()).isZero();
         assertThat(seed.out()).containsPattern("type\\s+\\d+\\s+\\d+").contains("enqueued");
 
-        Result work = run(with("work", "--drain", "--queue", "ingest"));
+        CliRun work = run(with("work", "--drain", "--queue", "ingest"));
         assertThat(work.exit()).as(work.out()).isZero();
         assertThat(work.out()).contains("pokepedia_ingest: ").contains("dead letters 0, left 0").contains("added=");
 
-        Result schedules = run(with("schedules"));
+        CliRun schedules = run(with("schedules"));
         assertThat(schedules.exit()).as(schedules.out()).isZero();
         assertThat(schedules.out()).contains("daily-refresh").contains("retry-failed-assets").contains("archive-cleanup");
         assertThat(run(with("schedules", "disable", "daily-refresh")).out()).containsPattern("daily-refresh\\s+0 3 \\* \\* \\*\\s+seed\\s+no");
         assertThat(run(with("schedules", "set", "daily-refresh", "not cron")).exit()).isEqualTo(ErrorCode.CONFIGURATION.exitCode());
 
-        Result doctor = run(with("doctor"));
+        CliRun doctor = run(with("doctor"));
         assertThat(doctor.exit()).as(doctor.out()).isZero();
         assertThat(doctor.out()).contains("✓ database reachable").contains("✓ migrations applied").contains("✓ queues")
                 .contains("✓ storage writable").contains("✓ upstream reachable").contains("✓ schedules").contains("all checks passed");
 
-        Result selftest = run(with("selftest"));
+        CliRun selftest = run(with("selftest"));
         assertThat(selftest.exit()).as(selftest.out()).isZero();
         assertThat(selftest.out()).contains("type documents stored").contains("= 100%").contains("selftest passed");
     }
@@ -100,7 +85,7 @@ class LiveCliIT {
     void doctorNamesTheUnreachableUpstreamWithAFixAndFails() {
         String[] args = with("doctor");
         args[args.length - 3] = "http://127.0.0.1:1"; // --from: nothing listens on port 1
-        Result doctor = run(args);
+        CliRun doctor = run(args);
         assertThat(doctor.exit()).isEqualTo(ErrorCode.CONFIGURATION.exitCode());
         assertThat(doctor.out()).contains("✗ upstream reachable").contains("fix: ").contains("some checks failed");
     }

@@ -1,16 +1,14 @@
 package dev.pokepedia.app;
 
+import static dev.pokepedia.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.SharedData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -43,8 +41,6 @@ class MediaFaultsIT {
 
     @TempDir
     Path tmp;
-
-    private record Result(int exit, String out) {}
 
     @BeforeEach
     void corpusWithAnEmptyManifest() throws Exception {
@@ -107,7 +103,7 @@ class MediaFaultsIT {
             assertThat(before).hasSize(servedBeforeHold);
             released.countDown();
 
-            Result rerun = run(args.toArray(String[]::new));
+            CliRun rerun = run(args.toArray(String[]::new));
 
             assertThat(rerun.exit()).as(rerun.out()).isZero();
             Map<String, Object> after = objects(storage);
@@ -137,7 +133,7 @@ class MediaFaultsIT {
                     "--sprites-source", MEDIA.resolve("sprites-mini").toString(), "--cries-source", MEDIA.resolve("cries-mini").toString(),
                     "--concurrency", "1"); // why: at most two objects in flight, and any two fit, so some are stored
 
-            Result full = run(args.toArray(String[]::new));
+            CliRun full = run(args.toArray(String[]::new));
 
             assertThat(full.exit()).as(full.out()).isEqualTo(4);
             assertThat(full.out()).containsPattern("failed  Cannot write pokedex-(sprites|cries)/[^ ]+ under " + mount
@@ -156,7 +152,7 @@ class MediaFaultsIT {
             assertThat(before).hasSize((int) stored);
             assertThat(sh("mount", "-o", "remount,size=4m", mount.toString())).isZero();
 
-            Result rerun = run(args.toArray(String[]::new));
+            CliRun rerun = run(args.toArray(String[]::new));
 
             assertThat(rerun.exit()).as(rerun.out()).isZero();
             assertThat(statusCount("stored")).isEqualTo(files.size());
@@ -171,17 +167,6 @@ class MediaFaultsIT {
     private static int sh(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    }
-
-    private Result run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            return new Result(Main.run(args), buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
     }
 
     private long statusCount(String status) throws Exception {
