@@ -4,11 +4,10 @@ import static dev.pokepedia.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.pokepedia.testkit.FixtureFileServer;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.SharedData;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -57,11 +56,8 @@ class MediaFaultsIT {
         AtomicInteger served = new AtomicInteger();
         AtomicInteger held = new AtomicInteger();
         int servedBeforeHold = 4;
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", ex -> {
-            byte[] body = files.get(ex.getRequestURI().getPath().substring(1));
-            if (body != null && served.incrementAndGet() > servedBeforeHold) {
+        FixtureFileServer server = FixtureFileServer.start(files, (path, ex) -> {
+            if (files.containsKey(path) && served.incrementAndGet() > servedBeforeHold) {
                 held.incrementAndGet();
                 try {
                     released.await(); // why: keeps the child mid-mirror until it is killed
@@ -69,16 +65,9 @@ class MediaFaultsIT {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            }
-            ex.close();
+            return 0;
         });
-        server.start();
-        String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        String base = server.base() + "/";
         Path storage = tmp.resolve("storage");
         List<String> args = List.of("media", "--db", db.config().jdbcUrl(), "--storage", storage.toUri().toString(),
                 "--sprites-source", base, "--cries-source", base, "--concurrency", "2");
@@ -117,7 +106,7 @@ class MediaFaultsIT {
             assertThat(statusCount("failed") + statusCount("pending")).isZero();
         } finally {
             released.countDown();
-            server.stop(0);
+            server.close();
         }
     }
 

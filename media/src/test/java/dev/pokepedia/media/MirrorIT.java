@@ -9,6 +9,7 @@ import dev.pokepedia.corpus.VerifyReport;
 import dev.pokepedia.media.internal.ArchiveAssetSource;
 import dev.pokepedia.media.internal.FolderAssetSource;
 import dev.pokepedia.media.internal.FolderObjectStore;
+import dev.pokepedia.testkit.FixtureFileServer;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.S3TestServer;
 import dev.pokepedia.media.internal.S3Config;
@@ -214,25 +215,15 @@ class MirrorIT {
         Map<String, byte[]> files = new TreeMap<>(fixtureFiles(SPRITES));
         files.putAll(fixtureFiles(CRIES));
         Map<String, AtomicInteger> hits = new java.util.concurrent.ConcurrentHashMap<>();
-        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            String path = ex.getRequestURI().getPath().substring(1);
+        try (var server = FixtureFileServer.start(files, (path, ex) -> {
             int n = hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
-            byte[] body = files.get(path);
-            if (body != null && path.endsWith("latest/25.ogg") && n == 1) {
+            if (path.endsWith("latest/25.ogg") && n == 1) {
                 ex.getResponseHeaders().add("Retry-After", "0");
-                ex.sendResponseHeaders(503, -1); // the first attempt fails; the retry succeeds
-            } else if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
+                return 503; // the first attempt fails; the retry succeeds
             }
-            ex.close();
-        });
-        server.start();
-        try {
-            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            return 0;
+        })) {
+            String base = server.base();
             FolderObjectStore store = new FolderObjectStore(tmp.resolve("storage"));
             MirrorReport r = mirror(store, AssetSources.open(base, 8, 1 << 20, 0), AssetSources.open(base + "/", 8, 1 << 20, 0),
                     MirrorOptions.defaults());
@@ -250,8 +241,6 @@ class MirrorIT {
             int stored = files.size();
             assertThat(hits.values().stream().mapToInt(AtomicInteger::get).sum() - before)
                     .as("an HTTP rerun asks only for what is not stored yet").isEqualTo(referencedPaths().size() - stored);
-        } finally {
-            server.stop(0);
         }
     }
 
