@@ -38,8 +38,12 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--validate", description = "Check every document against the snapshot's data/schema/v2 JSON Schemas; invalid ones are not stored.")
     boolean validate;
 
-    @Option(names = "--allow-invalid", description = "With --validate: finish with exit 0 even if documents were rejected.")
+    @Option(names = "--allow-invalid", description = "Finish with exit 0 even if documents were rejected as invalid (by --validate, or "
+            + "because a document's own id or name differs from its path).")
     boolean allowInvalid;
+
+    @Mixin
+    RemovalOptions removal;
 
     @Option(names = "--batch-mb", defaultValue = "16", description = "Megabytes of JSON per committed batch (default ${DEFAULT-VALUE}).")
     int batchMb;
@@ -52,9 +56,9 @@ final class ImportCommand implements Callable<Integer> {
         var settings = global.settings();
         ImportOptions options = ImportOptions.of(SnapshotSource.parse(source)).withDryRun(dryRun)
                 .withValidation(validate, allowInvalid).withBatchBytes((long) batchMb << 20);
+        options = removal.applyTo(options);
         if (threads != null) {
-            options = new ImportOptions(options.source(), options.dryRun(), options.validate(), options.allowInvalid(),
-                    options.batchBytes(), threads);
+            options = options.withParserThreads(threads);
         }
         try (var opened = settings.openDatabase()) {
             run(opened, settings, options);

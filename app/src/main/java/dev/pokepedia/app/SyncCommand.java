@@ -30,6 +30,9 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Report the change set and what would be transferred (files, bytes); write nothing.")
     boolean dryRun;
 
+    @Mixin
+    RemovalOptions removal;
+
     @ArgGroup(exclusive = false)
     MediaCommand.MediaOptions media = new MediaCommand.MediaOptions();
 
@@ -39,7 +42,8 @@ final class SyncCommand implements Callable<Integer> {
         try (var opened = settings.openDatabase()) {
             if (only != Only.media) {
                 System.out.println("== data: " + source);
-                ImportCommand.run(opened, settings, ImportOptions.of(SnapshotSource.parse(source)).withDryRun(dryRun));
+                ImportCommand.run(opened, settings,
+                        removal.applyTo(ImportOptions.of(SnapshotSource.parse(source)).withDryRun(dryRun)));
             }
             MirrorReport mirror = null;
             if (only != Only.data) {

@@ -46,7 +46,13 @@ public final class DocumentStore {
         try {
             byte[] bytes = base == null ? raw : Rebaser.toRelative(raw, base);
             Canonicalizer.Canonical c = canonicalizer.canonicalize(bytes);
+            String mismatch = c.identityMismatch(id);
+            if (mismatch != null) {
+                throw new InvalidDocumentException(id.apiPath() + ": not stored: " + mismatch, null);
+            }
             return new Prepared(id, c.name(), c.json(), c.sha256());
+        } catch (InvalidDocumentException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new InvalidDocumentException(id.apiPath() + ": not a JSON document (" + why + ")", e);

@@ -7,6 +7,7 @@ import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.corpus.internal.Canonicalizer;
 import dev.pokepedia.corpus.internal.CanonicalStore;
 import dev.pokepedia.corpus.internal.ImportRuns;
+import dev.pokepedia.corpus.internal.RemovalGuard;
 import dev.pokepedia.corpus.internal.SchemaCatalog;
 import dev.pokepedia.corpus.internal.SnapshotPath;
 import dev.pokepedia.corpus.internal.SnapshotReader;
@@ -91,10 +92,20 @@ public final class SnapshotImporter {
                 if (run.complete) {
                     phase.set("tombstoning");
                     List<DocumentId> removed = run.removedIds();
-                    removed.forEach(id -> run.counts(id.type()).removed++);
-                    if (!options.dryRun()) {
-                        store.tombstone(removed);
-                        store.saveEndpoints(run.endpointCounts, source, true);
+                    List<String> objections = options.allowMassRemoval() ? List.of()
+                            : new RemovalGuard(options.maxRemovalShare()).objections(run.evidence(removed));
+                    if (objections.isEmpty()) {
+                        removed.forEach(id -> run.counts(id.type()).removed++);
+                        if (!options.dryRun()) {
+                            store.tombstone(removed);
+                            store.saveEndpoints(run.endpointCounts, source, true);
+                        }
+                    } else {
+                        failure = new PokepediaException(PokepediaException.ErrorCode.BAD_SOURCE, "Refused to remove "
+                                + removed.size() + " stored documents that " + source + " lacks: " + String.join("; ", objections)
+                                + ". Nothing was removed; what the source holds is stored",
+                                "If the source is complete and the removal is meant, rerun with --allow-mass-removal; "
+                                        + "otherwise fetch a complete snapshot", null);
                     }
                     mark = lap(phases, "tombstones", mark);
                 }
@@ -108,9 +119,10 @@ public final class SnapshotImporter {
             } catch (SQLException e) {
                 failure = classify(e);
             }
-            if (failure == null && options.validate() && !options.allowInvalid() && !run.invalid.isEmpty()) {
+            if (failure == null && !options.allowInvalid() && !run.invalid.isEmpty()) {
                 failure = new PokepediaException(PokepediaException.ErrorCode.INVALID_DOCUMENTS,
-                        run.invalid.size() + " documents failed schema validation and were not stored",
+                        run.invalid.size() + " documents were invalid (schema or identity; listed above) and were not stored;"
+                                + " their stored versions are kept",
                         "Fix the source, or pass --allow-invalid to accept the run without them", null);
             }
             ImportReport report = new ImportReport(runId, source, options.dryRun(), run.changes(), List.copyOf(run.problems),
@@ -223,6 +235,14 @@ public final class SnapshotImporter {
                             public void problem(String path, String reason) {
                                 run.problems.add(new Problem(path, reason));
                             }
+
+                            @Override
+                            public void skipped(String path, SnapshotPath kind, String reason) {
+                                if (kind instanceof SnapshotPath.Document d) {
+                                    run.skippedDocuments.add(d.id()); // why: present in the source, so never tombstoned
+                                }
+                                run.problems.add(new Problem(path, reason));
+                            }
                         });
             } catch (PokepediaException e) {
                 readFailure = e;
@@ -270,6 +290,12 @@ public final class SnapshotImporter {
                     p = new Parsed(r.path(), r.kind(), null, count.intValue(), r.bytes().length, false);
                 } else {
                     DocumentId id = ((SnapshotPath.Document) r.kind()).id();
+                    String mismatch = c.identityMismatch(id);
+                    if (mismatch != null) {
+                        run.invalid.add(new Problem(r.path(), "not stored: " + mismatch));
+                        parsed.put(new Parsed(r.path(), r.kind(), null, null, r.bytes().length, true));
+                        continue;
+                    }
                     if (validator != null) {
                         List<String> reasons = validator.validate(id, c.tree());
                         if (!reasons.isEmpty()) {
@@ -434,6 +460,7 @@ public final class SnapshotImporter {
         final ImportOptions options;
         Map<DocumentId, CanonicalStore.Stored> stored;
         final Set<DocumentId> seen = new HashSet<>();
+        final Set<DocumentId> skippedDocuments = ConcurrentHashMap.newKeySet();
         final Map<String, Counts> counts = new ConcurrentHashMap<>();
         final Map<String, Integer> endpointCounts = new TreeMap<>();
         final List<Problem> problems = Collections.synchronizedList(new CopyOnWriteArrayList<>());
@@ -453,12 +480,25 @@ public final class SnapshotImporter {
         List<DocumentId> removedIds() {
             List<DocumentId> removed = new ArrayList<>();
             stored.forEach((id, s) -> {
-                if (!s.deleted() && !seen.contains(id)) {
+                if (!s.deleted() && !seen.contains(id) && !skippedDocuments.contains(id)) {
                     removed.add(id);
                 }
             });
             Collections.sort(removed);
             return removed;
+        }
+
+        RemovalGuard.Evidence evidence(List<DocumentId> removed) {
+            Map<String, Long> read = new TreeMap<>();
+            seen.forEach(id -> read.merge(id.type(), 1L, Long::sum));
+            skippedDocuments.stream().filter(id -> !seen.contains(id)).forEach(id -> read.merge(id.type(), 1L, Long::sum));
+            Map<String, Long> live = new TreeMap<>();
+            stored.forEach((id, s) -> {
+                if (!s.deleted()) {
+                    live.merge(id.type(), 1L, Long::sum);
+                }
+            });
+            return new RemovalGuard.Evidence(Map.copyOf(endpointCounts), read, live, removed);
         }
 
         SortedMap<String, ChangeCounts> changes() {

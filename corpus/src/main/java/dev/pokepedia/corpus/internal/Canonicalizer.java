@@ -34,14 +34,16 @@ public final class Canonicalizer {
         private final byte[] json;
         private final String sha256;
         private final String name;
+        private final String ownId;
         private JsonNode tree;
 
-        Canonical(ObjectMapper mapper, JsonNode tree, byte[] json, String name) {
+        Canonical(ObjectMapper mapper, JsonNode tree, byte[] json, String name, String ownId) {
             this.mapper = mapper;
             this.tree = tree;
             this.json = json;
             this.sha256 = Canonicalizer.sha256(json);
             this.name = name;
+            this.ownId = ownId;
         }
 
         public byte[] json() {
@@ -55,6 +57,29 @@ public final class Canonicalizer {
         /** The top-level "name" string, or null. */
         public String name() {
             return name;
+        }
+
+        /** The top-level "id" (a number or string) as text, or null. */
+        public String ownId() {
+            return ownId;
+        }
+
+        /**
+         * Why this document cannot be the one its path names, or null if it can: a numeric key must equal the
+         * document's own {@code id}, a name key its {@code name} (when the document has one).
+         */
+        public String identityMismatch(dev.pokepedia.corpus.DocumentId id) {
+            if (id.type().equals(dev.pokepedia.corpus.DocumentId.ENCOUNTERS) || id.type().equals(dev.pokepedia.corpus.DocumentId.META)) {
+                return null; // why: encounters are an array, meta a singleton; neither carries its own key
+            }
+            boolean numericKey = id.key().matches("-?[0-9]+");
+            if (numericKey && ownId != null && !ownId.equals(id.key())) {
+                return "its own id is " + ownId + " but its path says " + id.key() + " (" + id + ")";
+            }
+            if (!numericKey && name != null && !name.equals(id.key())) {
+                return "its own name is '" + name + "' but its path says '" + id.key() + "' (" + id + ")";
+            }
+            return null;
         }
 
         public JsonNode tree() {
@@ -77,6 +102,12 @@ public final class Canonicalizer {
     private final JsonFactory factory = mapper.getFactory();
 
     public Canonical canonicalize(byte[] raw) throws IOException {
+        String bom = byteOrderMark(raw);
+        if (bom != null) {
+            // why: Jackson silently skips a BOM (and decodes UTF-16/32); refusing it everywhere keeps the import, the
+            // crawler and the stored bytes consistent, and PokeAPI never writes one
+            throw new IOException("starts with a " + bom + " byte-order mark; save the file as plain UTF-8 without it");
+        }
         Canonical fast = streamIfSorted(raw);
         Canonical c = fast != null ? fast : viaTree(raw);
         if (containsNulEscape(c.json())) {
@@ -97,13 +128,16 @@ public final class Canonicalizer {
             throw new IOException("top level is a " + tree.getNodeType().name().toLowerCase() + ", expected an object or array");
         }
         JsonNode name = tree.isObject() ? tree.get("name") : null;
-        return new Canonical(mapper, tree, mapper.writeValueAsBytes(tree), name != null && name.isTextual() ? name.asText() : null);
+        JsonNode id = tree.isObject() ? tree.get("id") : null;
+        return new Canonical(mapper, tree, mapper.writeValueAsBytes(tree), name != null && name.isTextual() ? name.asText() : null,
+                id != null && (id.isIntegralNumber() || id.isTextual()) ? id.asText() : null);
     }
 
     /** Streams parser → generator while keys are strictly increasing; null as soon as they are not (or on any doubt). */
     private Canonical streamIfSorted(byte[] raw) {
         ByteArrayBuilder out = new ByteArrayBuilder(raw.length / 2 + 64);
         String name = null;
+        String ownId = null;
         try (JsonParser p = factory.createParser(raw); JsonGenerator g = factory.createGenerator(out)) {
             ArrayDeque<String> lastKey = new ArrayDeque<>();
             JsonToken t = p.nextToken();
@@ -112,6 +146,7 @@ public final class Canonicalizer {
             }
             int depth = 0;
             boolean nameNext = false;
+            boolean idNext = false;
             do {
                 switch (t) {
                     case START_OBJECT -> {
@@ -143,6 +178,7 @@ public final class Canonicalizer {
                         lastKey.push(k);
                         g.writeFieldName(k);
                         nameNext = depth == 1 && k.equals("name");
+                        idNext = depth == 1 && k.equals("id");
                         continue;
                     }
                     case VALUE_STRING -> {
@@ -150,9 +186,15 @@ public final class Canonicalizer {
                         if (nameNext) {
                             name = v;
                         }
+                        if (idNext) {
+                            ownId = v;
+                        }
                         g.writeString(v);
                     }
                     case VALUE_NUMBER_INT -> {
+                        if (idNext) {
+                            ownId = p.getText();
+                        }
                         switch (p.getNumberType()) {
                             case INT -> g.writeNumber(p.getIntValue());
                             case LONG -> g.writeNumber(p.getLongValue());
@@ -168,6 +210,7 @@ public final class Canonicalizer {
                     }
                 }
                 nameNext = false;
+                idNext = false;
             } while (depth > 0 && (t = p.nextToken()) != null);
             if (depth != 0 || p.nextToken() != null) {
                 return null; // truncated or trailing content: the tree path produces the precise error
@@ -175,7 +218,17 @@ public final class Canonicalizer {
         } catch (IOException e) {
             return null;
         }
-        return new Canonical(mapper, null, out.toByteArray(), name);
+        return new Canonical(mapper, null, out.toByteArray(), name, ownId);
+    }
+
+    private static String byteOrderMark(byte[] raw) {
+        if (raw.length >= 3 && (raw[0] & 0xff) == 0xEF && (raw[1] & 0xff) == 0xBB && (raw[2] & 0xff) == 0xBF) {
+            return "UTF-8 (EF BB BF)";
+        }
+        if (raw.length >= 2 && ((raw[0] & 0xff) == 0xFE && (raw[1] & 0xff) == 0xFF || (raw[0] & 0xff) == 0xFF && (raw[1] & 0xff) == 0xFE)) {
+            return "UTF-16";
+        }
+        return null;
     }
 
     private static boolean containsNulEscape(byte[] json) {

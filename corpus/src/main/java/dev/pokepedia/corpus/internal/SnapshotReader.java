@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,6 +35,14 @@ public final class SnapshotReader {
         void entry(String path, SnapshotPath kind, byte[] bytes) throws InterruptedException;
 
         void problem(String path, String reason);
+
+        /**
+         * A document entry that was present but not read (a link, over the size limit, unreadable). The importer
+         * counts it as seen, so the stored version of that document is never tombstoned on its account.
+         */
+        default void skipped(String path, SnapshotPath kind, String reason) {
+            problem(path, reason);
+        }
     }
 
     /** Which entries to read at all; the rest are skipped without decompressing into memory. */
@@ -103,7 +112,7 @@ public final class SnapshotReader {
     }
 
     void readArchive(String name, InputStream raw, Filter filter, Sink sink) throws InterruptedException {
-        String last = "(none)";
+        String lastEntry = "(none)";
         int documents = 0;
         InputStream counted = new BufferedInputStream(new CountingInputStream(raw, bytesRead), 1 << 16);
         GZIPInputStream gz;
@@ -115,12 +124,18 @@ public final class SnapshotReader {
         } catch (IOException e) {
             throw new SourceException("Cannot read " + name + ": " + e.getMessage(), "", e);
         }
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
+        try (EndMarkedTar tar = new EndMarkedTar(gz)) {
             TarArchiveEntry e;
             int entries = 0;
+            String current = null;
             while ((e = tar.getNextEntry()) != null) {
+                // why: an entry counts as read once the next header was found after it; errors name the last one read
+                if (current != null) {
+                    lastEntry = current;
+                }
                 entries++;
                 String path = e.getName();
+                current = path;
                 if (e.isDirectory()) {
                     continue;
                 }
@@ -129,15 +144,15 @@ public final class SnapshotReader {
                     sink.problem(path, "skipped: " + hostile);
                     continue;
                 }
+                SnapshotPath kind = SnapshotPath.classify(path);
                 if (e.isSymbolicLink() || e.isLink()) {
-                    sink.problem(path, "skipped: a link (to '" + e.getLinkName() + "'); snapshots hold plain files only");
+                    sink.skipped(path, kind, "skipped: a link (to '" + e.getLinkName() + "'); snapshots hold plain files only");
                     continue;
                 }
                 if (!e.isFile()) {
-                    sink.problem(path, "skipped: not a regular file");
+                    sink.skipped(path, kind, "skipped: not a regular file");
                     continue;
                 }
-                SnapshotPath kind = SnapshotPath.classify(path);
                 if (kind instanceof SnapshotPath.Unknown u) {
                     if (!path.endsWith("README.md") && !path.contains("/.")) {
                         sink.problem(path, "skipped: " + u.reason());
@@ -148,7 +163,7 @@ public final class SnapshotReader {
                     continue;
                 }
                 if (e.getSize() > MAX_DOCUMENT_BYTES) {
-                    sink.problem(path, "skipped: " + e.getSize() + " bytes is over the " + MAX_DOCUMENT_BYTES + "-byte document limit");
+                    sink.skipped(path, kind, "skipped: " + e.getSize() + " bytes is over the " + MAX_DOCUMENT_BYTES + "-byte document limit");
                     continue;
                 }
                 byte[] bytes = tar.readNBytes((int) e.getSize());
@@ -156,15 +171,49 @@ public final class SnapshotReader {
                     throw new EOFException("entry cut short");
                 }
                 sink.entry(path, kind, bytes);
-                last = path;
                 documents++;
             }
             if (entries == 0) {
                 throw new SourceException(name + " is an empty archive", "Check that the download or file is complete", null);
             }
+            if (current != null) {
+                lastEntry = current;
+            }
+            if (!tar.sawEndMarker()) {
+                // why: a stream that simply stops (a cut download, a half-copied file re-compressed) reads like a
+                // smaller snapshot; only the end-of-archive blocks prove that nothing after the last entry is missing
+                throw new SourceException(name + " was cut short: it ends after entry '" + lastEntry + "' (" + documents
+                        + " documents read) without the tar end-of-archive marker",
+                        "Download or copy the archive again; nothing was removed, and rerunning keeps everything already stored", null);
+            }
+            // why: reading to the end of the gzip member checks its CRC and length trailer too
+            gz.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            throw new SourceException(name + " is truncated or corrupt after entry '" + last + "' (" + documents + " entries read): "
-                    + e.getMessage(), "Download the archive again; rerunning keeps everything already stored", e);
+            throw new SourceException(name + " is truncated or corrupt after entry '" + lastEntry + "' (" + documents + " documents read): "
+                    + e.getMessage(), "Download the archive again; nothing was removed, and rerunning keeps everything already stored", e);
+        }
+    }
+
+    /** A tar stream that remembers whether it reached the end-of-archive (all-zero) header block. */
+    private static final class EndMarkedTar extends TarArchiveInputStream {
+        private boolean endMarker;
+
+        EndMarkedTar(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        protected boolean isEOFRecord(byte[] record) {
+            boolean eof = super.isEOFRecord(record);
+            // why: commons-compress also reports a missing (null) or short header as "end"; only a real zero block counts
+            if (eof && record != null) {
+                endMarker = true;
+            }
+            return eof;
+        }
+
+        boolean sawEndMarker() {
+            return endMarker;
         }
     }
 
@@ -188,12 +237,12 @@ public final class SnapshotReader {
         for (Path f : files) {
             String rel = root.relativize(f).toString().replace('\\', '/');
             String shown = f.toString();
-            if (Files.isSymbolicLink(f)) {
-                sink.problem(shown, "skipped: a symbolic link; snapshots hold plain files only");
-                continue;
-            }
             String hostile = SnapshotPath.hostility(rel);
             SnapshotPath kind = hostile != null ? new SnapshotPath.Unknown(hostile) : SnapshotPath.classifyApi(rel);
+            if (Files.isSymbolicLink(f)) {
+                sink.skipped(shown, kind, "skipped: a symbolic link; snapshots hold plain files only");
+                continue;
+            }
             if (kind instanceof SnapshotPath.Unknown u) {
                 sink.problem(shown, "skipped: " + u.reason());
                 continue;
@@ -202,11 +251,16 @@ public final class SnapshotReader {
                 continue;
             }
             try {
+                long size = Files.size(f);
+                if (size > MAX_DOCUMENT_BYTES) {
+                    sink.skipped(shown, kind, "skipped: " + size + " bytes is over the " + MAX_DOCUMENT_BYTES + "-byte document limit");
+                    continue;
+                }
                 byte[] bytes = Files.readAllBytes(f);
                 bytesRead.addAndGet(bytes.length);
                 sink.entry(shown, kind, bytes);
             } catch (IOException e) {
-                sink.problem(shown, "unreadable: " + e.getMessage());
+                sink.skipped(shown, kind, "skipped: unreadable: " + e.getMessage());
             }
         }
         Path schemas = root.resolve("../../schema/v2").normalize();

@@ -176,4 +176,41 @@ class CanonicalizerTest {
     void empty_truncated_duplicate_key_and_non_json_input_is_rejected(String json) {
         assertThatThrownBy(() -> canon(json)).isInstanceOf(IOException.class);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"id\":2,\"name\":\"ivysaur\"}",          // sorted: the streaming path
+            "{\"name\":\"ivysaur\",\"id\":2}"})         // unsorted: the tree path
+    void own_id_that_differs_from_the_path_is_a_mismatch_naming_both(String json) throws IOException {
+        var c = canon(json);
+
+        assertThat(c.identityMismatch(new dev.pokepedia.corpus.DocumentId("pokemon", "1")))
+                .isEqualTo("its own id is 2 but its path says 1 (pokemon/1)");
+        assertThat(c.identityMismatch(new dev.pokepedia.corpus.DocumentId("pokemon", "2"))).isNull();
+    }
+
+    @Test
+    void nested_ids_and_documents_without_an_id_are_not_mismatches() throws IOException {
+        var nested = canon("{\"held\":{\"id\":7},\"name\":\"x\"}");
+        var encounters = canon("[{\"id\":3}]");
+
+        assertThat(nested.ownId()).isNull();
+        assertThat(nested.identityMismatch(new dev.pokepedia.corpus.DocumentId("pokemon", "1"))).isNull();
+        assertThat(encounters.identityMismatch(new dev.pokepedia.corpus.DocumentId("pokemon-encounters", "1"))).isNull();
+    }
+
+    @Test
+    void name_key_must_match_the_documents_name() throws IOException {
+        assertThat(canon("{\"name\":\"bulbasaur\"}").identityMismatch(new dev.pokepedia.corpus.DocumentId("pokemon", "ivysaur")))
+                .contains("own name is 'bulbasaur'").contains("path says 'ivysaur'");
+    }
+
+    @Test
+    void byte_order_marks_are_refused_saying_so() {
+        byte[] utf8 = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'};
+        byte[] utf16 = {(byte) 0xFE, (byte) 0xFF, 0, '{', 0, '}'};
+
+        assertThatThrownBy(() -> canonicalizer.canonicalize(utf8)).hasMessageContaining("UTF-8 (EF BB BF) byte-order mark");
+        assertThatThrownBy(() -> canonicalizer.canonicalize(utf16)).hasMessageContaining("UTF-16 byte-order mark");
+    }
 }
