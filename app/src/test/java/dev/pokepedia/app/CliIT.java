@@ -59,9 +59,24 @@ class CliIT {
     }
 
     @Test
-    void a_missing_source_is_a_configuration_error() {
-        assertThat(run("import", "--db", url(), "--source", tmp.resolve("nope.tar.gz").toString()).exit())
-                .isEqualTo(ErrorCode.CONFIGURATION.exitCode());
+    void a_database_that_is_not_listening_is_reported_unreachable_within_seconds() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+
+        CliRun r = run("verify", "--db", "postgresql://nobody@127.0.0.1:" + closedPort + "/x");
+
+        // why a bound and not a benchmark: the wait is a configured timeout (2 s), and it was 11-17 s
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(8));
+        assertThat(r.exit()).isEqualTo(ErrorCode.DATABASE_UNAVAILABLE.exitCode());
+    }
+
+    @Test
+    void a_missing_source_is_a_bad_source_as_the_readme_says() {
+        CliRun r = run("import", "--db", url(), "--source", tmp.resolve("nope.tar.gz").toString());
+        assertThat(r.exit()).isEqualTo(ErrorCode.BAD_SOURCE.exitCode());
     }
 
     @Test

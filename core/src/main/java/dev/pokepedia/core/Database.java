@@ -38,8 +38,11 @@ public final class Database implements AutoCloseable {
         hc.setMinimumIdle(1);
         hc.setPoolName("pokepedia");
         hc.setConnectionTimeout(10_000);
-        hc.setInitializationFailTimeout(10_000);
+        // why 2 s: a database that is not there should be said within seconds (it took 11-17 s), while a server
+        // that is just starting still gets a retry or two
+        hc.setInitializationFailTimeout(2_000);
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hc.addDataSourceProperty("connectTimeout", "2"); // seconds; a host that drops packets fails as fast as a refusal
         try {
             return new Database(config, new HikariDataSource(hc));
         } catch (HikariPool.PoolInitializationException e) {

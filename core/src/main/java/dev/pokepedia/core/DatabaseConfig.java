@@ -33,7 +33,7 @@ public record DatabaseConfig(String jdbcUrl, String user, String password, Origi
         if (password != null) {
             props.setProperty("password", password);
         }
-        props.setProperty("connectTimeout", "3");
+        props.setProperty("connectTimeout", "2");
         return java.sql.DriverManager.getConnection(jdbcUrl, props);
     }
 

@@ -51,7 +51,8 @@ public sealed interface SnapshotSource {
         if (Files.isRegularFile(p)) {
             return new Archive(p);
         }
-        throw new ConfigurationException("Source '" + text + "' does not exist",
-                "Give a folder (a PokeAPI/api-data checkout or its data/api/v2), a .tar.gz of one, or an http(s) URL");
+        // why: a missing file is a bad source (exit 4, as the README's table says), not a malformed flag
+        throw new SourceException("Source '" + text + "' does not exist",
+                "Give a folder (a PokeAPI/api-data checkout or its data/api/v2), a .tar.gz of one, or an http(s) URL", null);
     }
 }
