@@ -79,6 +79,16 @@ final class DoctorCommand implements Callable<Integer> {
         return ok ? 0 : PokepediaException.ErrorCode.CONFIGURATION.exitCode();
     }
 
+    /** A failure in words, never "null": connection errors of the JDK client often carry no message. */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return firstLine(t.getMessage());
+            }
+        }
+        return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
@@ -166,7 +176,7 @@ final class DoctorCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return new Check("upstream reachable", false, "interrupted", "");
         } catch (Exception e) {
-            return new Check("upstream reachable", false, e.getMessage(),
+            return new Check("upstream reachable", false, "cannot reach " + from + ": " + describe(e),
                     "Set POKEPEDIA_UPSTREAM (or --from) to a reachable PokeAPI server or a snapshot; offline: `./pokepedia serve-snapshot <tar.gz>`.");
         }
     }

@@ -3,7 +3,10 @@ package dev.pokepedia.app;
 import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.corpus.ImportOptions;
 import dev.pokepedia.corpus.SnapshotSource;
+import dev.pokepedia.live.schedule.Scheduler;
 import dev.pokepedia.media.MirrorReport;
+import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -53,6 +56,9 @@ final class SyncCommand implements Callable<Integer> {
             if (dryRun) {
                 return 0;
             }
+            // why: the schedules keep this mirror fresh once `work` or `serve` runs; creating them here means `doctor`
+            // passes right after the README's first command instead of reporting them missing
+            new Scheduler(opened.db(), Clock.systemUTC(), Map.of()).ensureDefaults();
             System.out.println("== verify");
             boolean ok = VerifyCommand.runChecks(opened, settings, media.storage, false);
             if (!ok) {

@@ -74,6 +74,17 @@ class CliIT {
     }
 
     @Test
+    void doctor_right_after_sync_finds_the_default_schedules() {
+        CliRun before = run("doctor", "--db", url());
+        assertThat(before.out()).contains("✗ schedules");
+
+        run("sync", "--db", url(), "--only", "data", "--source", fixture("api-data-mini-2026-07-10.tar.gz").toString());
+        CliRun doctor = run("doctor", "--db", url());
+
+        assertThat(doctor.out()).containsPattern("✓ schedules +3 default schedules").doesNotContain("(null)").doesNotContain(": null");
+    }
+
+    @Test
     void a_missing_source_is_a_bad_source_as_the_readme_says() {
         CliRun r = run("import", "--db", url(), "--source", tmp.resolve("nope.tar.gz").toString());
         assertThat(r.exit()).isEqualTo(ErrorCode.BAD_SOURCE.exitCode());

@@ -131,12 +131,24 @@ public final class UpstreamClient implements AutoCloseable {
             } catch (ExecutionException e) {
                 Throwable t = e.getCause();
                 boolean io = t instanceof IOException;
-                String what = t instanceof HttpTimeoutException ? "timed out" : io ? "connection failed or broke off" : "failed";
-                return failed(uri + ": " + what + " (" + t.getMessage() + ")", io, null, t);
+                boolean connect = t instanceof java.net.ConnectException || t != null && t.getCause() instanceof java.net.ConnectException;
+                String what = t instanceof HttpTimeoutException ? "timed out" : connect ? "cannot reach " + uri.getAuthority()
+                        : io ? "connection broke off" : "failed";
+                return failed(uri + ": " + what + " (" + detail(t) + ")", io, null, t);
             }
         } finally {
             inFlight.release();
         }
+    }
+
+    /** The first message in the cause chain; the JDK's connection errors often have none at the top. */
+    private static String detail(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                return c.getMessage();
+            }
+        }
+        return t == null ? "no detail" : t.getClass().getSimpleName();
     }
 
     private Attempt judge(URI uri, HttpResponse<byte[]> r) {
