@@ -28,8 +28,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check that this installation can run: database reachable, migrations applied, queues and stats function present,",
-                "storage writable with its buckets, upstream reachable, schedules present. Prints the fix for each ✗; exits non-zero on any ✗."})
+        description = {"Check that this installation can run, with the fix for each ✗.",
+                "Database reachable, migrations applied, queues and stats function present, storage writable with its buckets, "
+                        + "upstream reachable, schedules present. Exits non-zero on any ✗."})
 final class DoctorCommand implements Callable<Integer> {
 
     @Mixin

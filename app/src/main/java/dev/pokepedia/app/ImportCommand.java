@@ -28,7 +28,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = "--source", paramLabel = "FOLDER|FILE.tar.gz|URL",
             description = "Snapshot: an api-data checkout or its data/api/v2 folder, a .tar.gz in GitHub-archive layout, "
-                    + "or an http(s) URL of one (streamed). Default: ${DEFAULT-VALUE}",
+                    + "or an http(s) URL of one (streamed). Default:%n${DEFAULT-VALUE}",
             defaultValue = SnapshotSource.UPSTREAM)
     String source;
 
@@ -76,7 +76,9 @@ final class ImportCommand implements Callable<Integer> {
         }
         if (settings.json()) {
             System.out.println(ImportRuns.toJson(report).toPrettyString());
-        } else {
+        } else if (report.failure() == null || report.documents() > 0) {
+            // why: a source that could not be read at all has nothing to report; an all-zero table before the error
+            // reads as if the import had run
             print(report, System.out);
         }
         if (report.failure() != null) {

@@ -10,7 +10,7 @@ final class LiveOptions {
 
     @Option(names = "--from", paramLabel = "URL|SNAPSHOT",
             description = "Server to seed from (e.g. https://pokeapi.co, http://127.0.0.1:8080) or a snapshot folder/.tar.gz. "
-                    + "Default: $POKEPEDIA_UPSTREAM, else " + LiveConfig.DEFAULT_UPSTREAM + ".")
+                    + "Default: $POKEPEDIA_UPSTREAM, else%n" + LiveConfig.DEFAULT_UPSTREAM)
     String from;
 
     @Option(names = "--concurrency", paramLabel = "N", description = "Handlers per queue in this process (default: 8).")

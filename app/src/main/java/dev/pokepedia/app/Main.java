@@ -16,6 +16,8 @@ public final class Main {
             SeedCommand.class, WorkCommand.class, SchedulesCommand.class, DoctorCommand.class, SelftestCommand.class, BenchCommand.class,
             ServeSnapshotCommand.class, ServeCommand.class, CommandLine.HelpCommand.class);
 
+    static final int HELP_WIDTH = 100;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -39,6 +41,9 @@ public final class Main {
         for (Class<?> c : wanted.isEmpty() || first.equals("help") ? COMMANDS : wanted) {
             cli.addSubcommand(new CommandLine(c));
         }
+        // why: picocli breaks lines after ':' and '.', so at 80 columns a default URL came out as "https: //github. com/…";
+        // at 100 the description column holds the longest URL we print (each on a line of its own)
+        cli.setUsageHelpWidth(HELP_WIDTH);
         return cli;
     }
 

@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "schedules", mixinStandardHelpOptions = true,
-        description = {"List the cron schedules (UTC) with last run, result, duration and next run; creates the defaults if missing:",
-                "daily-refresh (seed from the upstream; ETags make unchanged documents cheap), retry-failed-assets (hourly),",
-                "archive-cleanup (daily). They fire in any running `pokepedia work` / `serve`, once per due time across processes."},
+        description = {"List the cron schedules (UTC) with last run, result, duration and next run.",
+                "Creates the defaults if missing: daily-refresh (seed from the upstream; ETags make unchanged documents cheap), "
+                        + "retry-failed-assets (hourly), archive-cleanup (daily). They fire in any running `pokepedia work` / `serve`, once per due time across processes."},
         subcommands = {SchedulesCommand.Enable.class, SchedulesCommand.Disable.class, SchedulesCommand.SetCron.class, SchedulesCommand.RunNow.class})
 final class SchedulesCommand implements Callable<Integer> {
 

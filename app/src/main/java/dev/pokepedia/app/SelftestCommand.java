@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true,
-        description = {"End-to-end check against the real database: seed the `type` documents from the configured upstream",
-                "($POKEPEDIA_UPSTREAM or --from), show them enqueued, run the ingest worker until drained, check that the rows and",
-                "the pokepedia_types projection were written and progress reached 100%. Reports each step; non-zero exit on failure."})
+        description = {"End-to-end check of the live path against the real database.",
+                "Seeds the `type` documents from the configured upstream ($POKEPEDIA_UPSTREAM or --from), shows them enqueued, runs the "
+                        + "ingest worker until drained, and checks that the rows and the pokepedia_types projection were written and progress "
+                        + "reached 100%. Reports each step; non-zero exit on failure."})
 final class SelftestCommand implements Callable<Integer> {
 
     @Mixin

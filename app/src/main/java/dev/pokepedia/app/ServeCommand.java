@@ -58,8 +58,9 @@ final class ServeCommand implements Callable<Integer> {
     LiveOptions live = new LiveOptions();
 
     @Option(names = "--media-url", paramLabel = "self|upstream|URL",
-            description = "Where media URLs of stored assets point: 'self' (this server's storage route; folder storage), a public base "
-                    + "(e.g. https://PROJECT.supabase.co) or 'upstream' (no rewriting). Default: self for folder storage, else upstream.")
+            description = "Where media URLs of stored assets point: 'self' (this server's storage route; folder storage), "
+                    + "'upstream' (no rewriting), or a public base URL such as%nhttps://PROJECT.supabase.co%n"
+                    + "Default: self for folder storage, else upstream.")
     String mediaUrl;
 
     @Option(names = "--no-workers", description = "Serve HTTP only: start no queue workers and no scheduler in this process.")

@@ -24,7 +24,7 @@ final class SyncCommand implements Callable<Integer> {
     GlobalOptions global;
 
     @Option(names = "--source", paramLabel = "FOLDER|FILE.tar.gz|URL", defaultValue = SnapshotSource.UPSTREAM,
-            description = "api-data snapshot (default ${DEFAULT-VALUE}).")
+            description = "api-data snapshot. Default:%n${DEFAULT-VALUE}")
     String source;
 
     @Option(names = "--only", description = "Run only one half: ${COMPLETION-CANDIDATES}.")

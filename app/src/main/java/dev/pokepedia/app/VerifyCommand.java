@@ -15,8 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check the mirror: stored counts vs the source's lists, every /api/v2 reference resolves, projections match,",
-                "every sprite/cry path of pokepedia_pokemon is stored or listed missing. Exits non-zero when any check fails."})
+        description = {"Check the mirror; exits non-zero when any check fails.",
+                "Stored counts vs the source's lists, every /api/v2 reference resolves, projections match, and every sprite/cry "
+                        + "path of pokepedia_pokemon is stored or listed missing."})
 final class VerifyCommand implements Callable<Integer> {
 
     @Mixin

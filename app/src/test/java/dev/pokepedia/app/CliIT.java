@@ -85,6 +85,19 @@ class CliIT {
     }
 
     @Test
+    void a_source_that_cannot_be_downloaded_prints_no_empty_change_report() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+
+        CliRun r = run("import", "--db", url(), "--source", "http://127.0.0.1:" + closedPort + "/snapshot.tar.gz");
+
+        assertThat(r.exit()).isEqualTo(ErrorCode.BAD_SOURCE.exitCode());
+        assertThat(r.out()).doesNotContain("change report").doesNotContain("total");
+    }
+
+    @Test
     void a_missing_source_is_a_bad_source_as_the_readme_says() {
         CliRun r = run("import", "--db", url(), "--source", tmp.resolve("nope.tar.gz").toString());
         assertThat(r.exit()).isEqualTo(ErrorCode.BAD_SOURCE.exitCode());
