@@ -277,6 +277,22 @@ class AdminIT {
     }
 
     @Test
+    void behindAProxyOnThisMachineEachForwardedClientIsThrottledOnItsOwn() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-07-10T12:00:00Z"));
+        try (PokepediaServer s = PokepediaServer.builder(db.database()).options(ServerOptions.defaults().withPort(0)
+                .withAdminPassword(new AdminPassword(PASSWORD)).withPublicUrl(URI.create("https://pokedex.example")).withClock(clock))
+                .queues(queues).start()) {
+            AdminClient proxy = new AdminClient(new Http(URI.create("http://127.0.0.1:" + s.port())));
+            for (int i = 0; i < 5; i++) {
+                assertThat(proxy.login("guess " + i, "X-Forwarded-For", "203.0.113.66").statusCode()).isEqualTo(401);
+            }
+            assertThat(proxy.login(PASSWORD, "X-Forwarded-For", "203.0.113.66").statusCode()).isEqualTo(429);
+            assertThat(proxy.login(PASSWORD, "X-Forwarded-For", "6.6.6.6, 198.51.100.7").statusCode())
+                    .as("the admin behind the same proxy is another client").isEqualTo(303);
+        }
+    }
+
+    @Test
     void adminPostsFromAnotherSiteAre403EvenWithSessionAndToken() throws Exception {
         admin.loginOk(PASSWORD);
         String pause = "/admin/queues/" + QUEUE + "/pause";

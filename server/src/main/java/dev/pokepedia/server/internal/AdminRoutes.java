@@ -157,7 +157,7 @@ public final class AdminRoutes {
     }
 
     void login(Context ctx) throws InterruptedException {
-        String client = ctx.ip();
+        String client = ClientAddress.of(ctx.ip(), ctx.header("X-Forwarded-For"));
         switch (throttle.decide(client)) {
             case LoginThrottle.Decision.Refuse r -> {
                 ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
