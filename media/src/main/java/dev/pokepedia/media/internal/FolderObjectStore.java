@@ -180,11 +180,11 @@ public final class FolderObjectStore implements ObjectStore {
     public java.util.List<Leftover> abandonedUploads(java.time.Instant runStart, boolean everywhere) {
         java.util.List<Leftover> out = new java.util.ArrayList<>();
         for (Path bucketDir : bucketDirs()) {
-            scan(bucketDir, bucketDir.resolve(UPLOADS), false, runStart, out);
+            scan(bucketDir.resolve(UPLOADS), false, runStart, out);
             if (everywhere) {
                 try (var walk = Files.walk(bucketDir)) {
                     for (Path dir : walk.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().equals(UPLOADS)).toList()) {
-                        scan(bucketDir, dir, true, runStart, out);
+                        scan(dir, true, runStart, out);
                     }
                 } catch (IOException | java.io.UncheckedIOException e) {
                     // a folder vanished or is unreadable while walking: report what was found
@@ -219,7 +219,7 @@ public final class FolderObjectStore implements ObjectStore {
     }
 
     /** Adds the abandoned upload files directly in {@code dir} ({@code old}: the names of earlier versions). */
-    private void scan(Path bucketDir, Path dir, boolean old, java.time.Instant runStart, java.util.List<Leftover> out) {
+    private void scan(Path dir, boolean old, java.time.Instant runStart, java.util.List<Leftover> out) {
         try (var s = Files.newDirectoryStream(dir, ".*.tmp")) {
             for (Path f : s) {
                 String name = f.getFileName().toString();
