@@ -131,6 +131,10 @@ final class MediaCommand implements Callable<Integer> {
         }
         out.printf("%d files, %.1f MB %s: %.0f files/s, %.1f MB/s%n", files, bytes / 1e6, r.dryRun() ? "would be written" : "written",
                 files / secs, bytes / 1e6 / secs);
+        if (!r.removedUploads().isEmpty()) {
+            out.printf("  removed %d temporary upload files left by killed runs (%d bytes), e.g. %s%n", r.removedUploads().size(),
+                    r.removedUploads().stream().mapToLong(dev.pokepedia.media.ObjectStore.Leftover::bytes).sum(), r.removedUploads().getFirst().path());
+        }
         r.missingExamples().stream().limit(5).forEach(m -> out.println("  missing " + m));
         r.failures().forEach(f -> out.println("  failed  " + f));
     }

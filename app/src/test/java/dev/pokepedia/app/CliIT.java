@@ -113,6 +113,20 @@ class CliIT {
     }
 
     @Test
+    void an_empty_source_says_it_is_empty() throws Exception {
+        Path empty = Files.createFile(tmp.resolve("empty.tar.gz"));
+        CliRun imp = run("import", "--db", url(), "--source", empty.toString());
+        assertThat(imp.exit()).isEqualTo(ErrorCode.BAD_SOURCE.exitCode());
+        assertThat(imp.err()).contains(empty + " is empty (0 bytes)").doesNotContain("(null)");
+
+        Path emptyTgz = Files.createFile(tmp.resolve("cries.tgz"));
+        CliRun media = run("media", "--db", url(), "--storage", tmp.resolve("storage").toUri().toString(),
+                "--sprites-source", emptyTgz.toString(), "--cries-source", emptyTgz.toString());
+        assertThat(media.exit()).isEqualTo(ErrorCode.BAD_SOURCE.exitCode());
+        assertThat(media.err()).contains(emptyTgz + " is empty (0 bytes)");
+    }
+
+    @Test
     void every_command_has_help() {
         for (String cmd : new String[] {"import", "verify", "bench"}) {
             CliRun r = run(cmd, "--help");

@@ -4,6 +4,7 @@ import static dev.pokepedia.app.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pokepedia.media.internal.FolderObjectStore;
 import dev.pokepedia.testkit.FixtureFileServer;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.SharedData;
@@ -72,22 +73,7 @@ class MediaFaultsIT {
         List<String> args = List.of("media", "--db", db.config().jdbcUrl(), "--storage", storage.toUri().toString(),
                 "--sprites-source", base, "--cries-source", base, "--concurrency", "2");
         try {
-            Path log = tmp.resolve("child.log");
-            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName()));
-            cmd.addAll(args);
-            Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                await("the child wrote what it was served and waits for more").atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(20))
-                        .until(() -> !child.isAlive() || (objects(storage).size() >= servedBeforeHold && held.get() > 0));
-                assertThat(child.isAlive()).as("the child is mid-mirror when killed; its log:%n%s", Files.readString(log)).isTrue();
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            } finally {
-                child.destroyForcibly();
-            }
-            assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+            killMidMirror(args, storage, servedBeforeHold, held);
             Map<String, Object> before = objects(storage);
             assertThat(before).hasSize(servedBeforeHold);
             released.countDown();
@@ -151,6 +137,97 @@ class MediaFaultsIT {
         } finally {
             sh("umount", mount.toString());
         }
+    }
+
+    /**
+     * Starts {@code pokepedia media} as a child process, waits until it wrote {@code written} objects and a request is held,
+     * and kills it with SIGKILL. Returns the name the child gave its first temporary upload file.
+     */
+    private String killMidMirror(List<String> args, Path storage, int written, AtomicInteger held) throws Exception {
+        Path log = tmp.resolve("child.log");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        String uploadName;
+        try {
+            uploadName = FolderObjectStore.uploadFileName(child.toHandle(), 1).orElseThrow();
+            await("the child wrote what it was served and waits for more").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> !child.isAlive() || (objects(storage).size() >= written && held.get() > 0));
+            assertThat(child.isAlive()).as("the child is mid-mirror when killed; its log:%n%s", Files.readString(log)).isTrue();
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+        return uploadName;
+    }
+
+    @Test
+    void a_temporary_file_a_killed_media_left_is_listed_by_verify_deep_and_removed_by_the_next_run_but_a_live_writers_is_kept()
+            throws Exception {
+        Map<String, byte[]> files = fixtureFiles();
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicInteger served = new AtomicInteger();
+        AtomicInteger held = new AtomicInteger();
+        FixtureFileServer server = FixtureFileServer.start(files, (path, ex) -> {
+            if (files.containsKey(path) && served.incrementAndGet() > 2) {
+                held.incrementAndGet();
+                try {
+                    released.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 0;
+        });
+        Path storage = tmp.resolve("storage");
+        String base = server.base() + "/";
+        List<String> args = List.of("media", "--db", db.config().jdbcUrl(), "--storage", storage.toUri().toString(),
+                "--sprites-source", base, "--cries-source", base, "--concurrency", "1");
+        String[] verify = {"verify", "--db", db.config().jdbcUrl(), "--deep", "--storage", storage.toUri().toString()};
+        try {
+            String childsName = killMidMirror(args, storage, 2, held);
+            // why: the kill lands while the child waits for bytes, not inside its few-millisecond write, so the file that
+            // write would have left is put where and as the killed child names it (its pid and start time)
+            Path uploads = Files.createDirectories(storage.resolve("pokedex-sprites").resolve(FolderObjectStore.UPLOADS));
+            Path cut = leftover(uploads.resolve(childsName), 98_304);
+            Path live = leftover(uploads.resolve(FolderObjectStore.uploadFileName(ProcessHandle.current(), 1).orElseThrow()), 10);
+            Path earlierName = leftover(Files.createDirectories(storage.resolve("pokedex-cries")).resolve(".upload-" + childsName.split("-")[1] + "-9.tmp"), 98_304);
+            released.countDown();
+
+            CliRun before = run(verify);
+
+            assertThat(before.exit()).as(before.out()).isEqualTo(6);
+            assertThat(before.out()).contains("✗ media leftovers").contains("2 temporary upload files (196608 bytes)")
+                    .contains("pokedex-sprites/.uploads/" + childsName).contains("pokedex-cries/" + earlierName.getFileName())
+                    .doesNotContain(live.getFileName().toString());
+
+            CliRun rerun = run(args.toArray(String[]::new));
+
+            assertThat(rerun.exit()).as(rerun.out()).isZero();
+            assertThat(rerun.out()).contains("removed 1 temporary upload files left by killed runs (98304 bytes)");
+            assertThat(cut).doesNotExist();
+            assertThat(live).as("a writer that is alive keeps its upload").exists();
+            assertThat(earlierName).as("names of earlier versions are only reported").exists();
+            assertThat(objects(storage)).hasSize(files.size());
+            assertThat(run(verify).out()).contains("1 temporary upload files (98304 bytes)").contains("delete them by hand");
+
+            Files.delete(earlierName);
+            assertThat(run(verify).out()).containsPattern("✓ media leftovers +no temporary upload files left behind");
+        } finally {
+            released.countDown();
+            server.close();
+        }
+    }
+
+    /** A temporary upload file of {@code bytes}, last written two seconds ago. */
+    private static Path leftover(Path f, int bytes) throws IOException {
+        Files.write(f, new byte[bytes]);
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(2)));
+        return f;
     }
 
     private static int sh(String... cmd) throws Exception {

@@ -120,6 +120,11 @@ public final class LivePath implements AutoCloseable {
             mediaSources.put("cry", perAssetSource(config.criesSource(), "--cries-source", maxBytes));
             objects.ensureBucket(dev.pokepedia.media.Asset.SPRITES_BUCKET);
             objects.ensureBucket(dev.pokepedia.media.Asset.CRIES_BUCKET);
+            // why: a killed worker can leave temporary upload files; the store removes only provably abandoned ones
+            int removed = objects.removeAbandonedUploads(clock.instant()).size();
+            if (removed > 0) {
+                log.info("removed {} temporary upload files left by killed runs in {}", removed, objects.describe());
+            }
             MirrorEngine engine = new MirrorEngine(manifest, objects, new MirrorOptions(1, maxBytes, false, false), clock);
             runtime.register(WorkerConfig.of(LiveQueues.SPRITES).withConcurrency(config.spriteConcurrency())
                             .withBatchSize(Math.max(10, config.spriteConcurrency() * 2)).withMaxAttempts(config.maxAttempts())

@@ -23,10 +23,16 @@ public final class MediaVerifier {
 
     private final Database database;
     private final AssetManifest manifest;
+    private final java.time.Clock clock;
 
     public MediaVerifier(Database database) {
+        this(database, java.time.Clock.systemUTC());
+    }
+
+    public MediaVerifier(Database database, java.time.Clock clock) {
         this.database = database;
         this.manifest = new AssetManifest(database);
+        this.clock = clock;
     }
 
     /** Empty when no media was mirrored yet (then there is nothing to check). */
@@ -42,7 +48,11 @@ public final class MediaVerifier {
                 b.stored() + " stored" + where + " (" + b.storedBytes() / 1_000_000 + " MB), " + b.missing() + " missing from their source, "
                         + b.failed() + " failed, " + b.pending() + " not yet mirrored")));
         if (deepStore != null) {
+            java.time.Instant start = clock.instant();
             checks.add(deep(deepStore));
+            if (deepStore.localFolder().isPresent()) {
+                checks.add(leftovers(deepStore, start));
+            }
         }
         return checks;
     }
@@ -115,6 +125,22 @@ public final class MediaVerifier {
                 ? stored.size() + " stored objects re-hashed in " + store.describe() + ", all match"
                 : mismatches.get() + " of " + stored.size() + " stored objects do not match; marked pending, so 'pokepedia media' "
                   + "mirrors them again: " + String.join("; ", bad));
+    }
+
+    /** Temporary upload files that killed runs left behind (abandoned as of this verify's start). */
+    private VerifyReport.Check leftovers(ObjectStore store, java.time.Instant start) {
+        List<ObjectStore.Leftover> left = store.abandonedUploads(start, true);
+        if (left.isEmpty()) {
+            return new VerifyReport.Check("media leftovers", true, "no temporary upload files left behind in " + store.describe());
+        }
+        long bytes = left.stream().mapToLong(ObjectStore.Leftover::bytes).sum();
+        long old = left.stream().filter(l -> !l.path().contains("/.uploads/")).count();
+        List<String> shown = left.stream().limit(EXAMPLES).map(l -> l.path() + " (" + l.bytes() + " bytes, " + l.modified() + ")").toList();
+        return new VerifyReport.Check("media leftovers", false, left.size() + " temporary upload files (" + bytes + " bytes) left behind by killed "
+                + "runs in " + store.describe() + ": " + String.join("; ", shown)
+                + (left.size() > shown.size() ? "; …" : "")
+                + (old < left.size() ? "; the next 'pokepedia media' removes those under .uploads/" : "")
+                + (old > 0 ? "; " + old + " carry an earlier version's name (.upload-*.tmp beside the objects): delete them by hand" : ""));
     }
 
     private void markForRepair(List<String[]> broken) {

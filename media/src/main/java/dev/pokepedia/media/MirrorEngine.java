@@ -104,6 +104,12 @@ public final class MirrorEngine {
         if (moved) {
             log.info("stored assets were mirrored to {}; checking each of them in {}", recorded.orElse("a storage not on record"), target);
         }
+        // why: a run killed mid-write leaves a temporary file; only provably abandoned ones go (see the store's rule),
+        // so a process writing the same storage right now keeps its uploads
+        List<ObjectStore.Leftover> removed = options.dryRun() ? List.of() : store.removeAbandonedUploads(start);
+        if (!removed.isEmpty()) {
+            log.info("removed {} temporary upload files left by killed runs in {}", removed.size(), target);
+        }
         boolean checkStore = options.verifyRemote() || moved;
         sources.forEach((k, source) -> progress.put(k, new Progress(source)));
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -129,7 +135,7 @@ public final class MirrorEngine {
             manifest.recordStorageTarget(target); // why: only a complete check moves the record; else the next run checks again
         }
         return new MirrorReport(buckets, List.copyOf(failures), List.copyOf(missing), Duration.between(start, clock.instant()),
-                options.dryRun());
+                options.dryRun(), removed);
     }
 
     private Map<String, MirrorReport.Counts> runKind(String kind, AssetSource source, List<String> failures, List<String> missing,
@@ -218,7 +224,7 @@ public final class MirrorEngine {
         Map<String, MirrorReport.Counts> buckets = transfer(assets, source, new Progress(source), failures, missing, b -> null,
                 options.verifyRemote());
         return new MirrorReport(buckets, List.copyOf(failures), List.copyOf(missing), Duration.between(start, clock.instant()),
-                options.dryRun());
+                options.dryRun(), List.of());
     }
 
     private Map<String, MirrorReport.Counts> transfer(List<Asset> due, AssetSource source, Progress p, List<String> failures,

@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The outcome of a mirror pass per bucket, with examples of what went wrong. */
+/**
+ * The outcome of a mirror pass per bucket, with examples of what went wrong, and the temporary upload files of killed
+ * runs it removed at its start.
+ */
 public record MirrorReport(Map<String, Counts> buckets, List<String> failures, List<String> missingExamples, Duration elapsed,
-                           boolean dryRun) {
+                           boolean dryRun, List<ObjectStore.Leftover> removedUploads) {
 
     /**
      * Per bucket: {@code stored} objects written now (or that would be, in a dry run), {@code unchanged} already

@@ -42,12 +42,31 @@ public interface ObjectStore extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Temporary upload files that writers killed mid-write left in the store and that are provably abandoned as of
+     * {@code runStart} (the folder backend's rule: {@link dev.pokepedia.media.internal.FolderObjectStore}); empty for
+     * backends without such files.
+     *
+     * @param everywhere also walk every bucket for the names earlier versions gave them (beside the objects); slow
+     */
+    default java.util.List<Leftover> abandonedUploads(java.time.Instant runStart, boolean everywhere) {
+        return java.util.List.of();
+    }
+
+    /** Deletes what {@code abandonedUploads(runStart, false)} finds and returns what it deleted. */
+    default java.util.List<Leftover> removeAbandonedUploads(java.time.Instant runStart) {
+        return java.util.List.of();
+    }
+
     /** Human-readable location for messages, e.g. {@code file:///data/storage} or {@code s3://host:9000}. */
     String describe();
 
     @Override
     default void close() {
     }
+
+    /** A temporary upload file left behind: its path under the storage root, its size and last modification. */
+    record Leftover(String path, long bytes, java.time.Instant modified) {}
 
     /** What a backend knows about a stored object without reading it. */
     record StoredObject(long size, String sha256, String contentType) {}

@@ -1,10 +1,12 @@
 package dev.pokepedia.server;
 
 import dev.pokepedia.core.ConfigurationException;
+import dev.pokepedia.media.Asset;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How {@code pokepedia serve} listens and behaves. Validated on construction (each error says how to fix it); start
@@ -23,19 +25,34 @@ import java.util.Objects;
  *                         change in the database shows up at most this much later
  * @param shutdownGrace    how long a stop waits for in-flight requests
  * @param clock            sessions, login throttling and dashboard ages; tests pass a controllable one
+ * @param storageBuckets   the buckets {@code /storage/v1/object/public/{bucket}/…} serves from the folder storage (the
+ *                         mirror's own, {@code pokedex-sprites} and {@code pokedex-cries}, unless configured); any other
+ *                         folder under the storage root is not served
  */
 public record ServerOptions(String host, int port, URI publicUrl, MediaLinks mediaLinks, AdminPassword adminPassword,
                             int maxListLimit, int maxPokedexLimit, int documentCacheMb, Duration responseCacheTtl, Duration shutdownGrace,
-                            Clock clock) {
+                            Clock clock, Set<String> storageBuckets) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_LIST_LIMIT = 100_000;
     public static final int DEFAULT_MAX_POKEDEX_LIMIT = 200;
+    /** The buckets the mirror writes (media's {@code Asset.SPRITES_BUCKET} and {@code Asset.CRIES_BUCKET}). */
+    public static final Set<String> DEFAULT_STORAGE_BUCKETS = Set.of(Asset.SPRITES_BUCKET, Asset.CRIES_BUCKET);
 
     public ServerOptions {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(mediaLinks, "mediaLinks");
+        if (storageBuckets == null || storageBuckets.isEmpty()) {
+            throw new ConfigurationException("no storage buckets to serve", "Give at least one bucket, e.g. " + DEFAULT_STORAGE_BUCKETS);
+        }
+        for (String b : storageBuckets) {
+            if (b == null || !b.matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+                throw new ConfigurationException("storage bucket name '" + b + "' is not valid",
+                        "Bucket names are 1-63 lower-case letters, digits and '-', starting with a letter or digit");
+            }
+        }
+        storageBuckets = Set.copyOf(storageBuckets);
         if (host == null || host.isBlank()) {
             throw new ConfigurationException("--host must not be empty", "Give an address to bind, e.g. 127.0.0.1 or 0.0.0.0");
         }
@@ -70,7 +87,7 @@ public record ServerOptions(String host, int port, URI publicUrl, MediaLinks med
     public static ServerOptions defaults() {
         return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, null, MediaLinks.self(), null, DEFAULT_MAX_LIST_LIMIT,
                 DEFAULT_MAX_POKEDEX_LIMIT, 128, Duration.ofSeconds(1), Duration.ofSeconds(10),
-                Clock.systemUTC());
+                Clock.systemUTC(), DEFAULT_STORAGE_BUCKETS);
     }
 
     public boolean adminEnabled() {
@@ -78,46 +95,50 @@ public record ServerOptions(String host, int port, URI publicUrl, MediaLinks med
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(h, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
+        return new ServerOptions(h, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(host, p, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
+        return new ServerOptions(host, p, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withPublicUrl(URI u) {
-        return new ServerOptions(host, port, u, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
+        return new ServerOptions(host, port, u, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withMediaLinks(MediaLinks m) {
-        return new ServerOptions(host, port, publicUrl, m, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, m, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withAdminPassword(AdminPassword a) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, a, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, a, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withMaxListLimit(int n) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, n, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, n, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withMaxPokedexLimit(int n) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, n, documentCacheMb, responseCacheTtl, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, n, documentCacheMb, responseCacheTtl, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withDocumentCacheMb(int mb) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, mb, responseCacheTtl, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, mb, responseCacheTtl, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withResponseCacheTtl(Duration t) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, t, shutdownGrace, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, t, shutdownGrace, clock, storageBuckets);
     }
 
     public ServerOptions withShutdownGrace(Duration d) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, d, clock);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, d, clock, storageBuckets);
     }
 
     public ServerOptions withClock(Clock c) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, c);
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, c, storageBuckets);
+    }
+
+    public ServerOptions withStorageBuckets(Set<String> buckets) {
+        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, clock, buckets);
     }
 }

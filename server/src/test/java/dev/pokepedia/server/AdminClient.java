@@ -38,10 +38,10 @@ final class AdminClient {
     }
 
     /** Opens the login form and submits {@code password} with the form's token. */
-    HttpResponse<byte[]> login(String password) {
-        HttpResponse<byte[]> form = get("/admin/login");
+    HttpResponse<byte[]> login(String password, String... headers) {
+        HttpResponse<byte[]> form = get("/admin/login", headers);
         assertThat(form.statusCode()).isEqualTo(200);
-        return post("/admin/login", "csrf=" + token(Http.text(form)) + "&password=" + enc(password));
+        return post("/admin/login", "csrf=" + token(Http.text(form)) + "&password=" + enc(password), headers);
     }
 
     /** Logs in and reads the session's CSRF token off the dashboard. */

@@ -7,6 +7,8 @@ import dev.pokepedia.queue.Message;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.SettableClock;
+import java.net.InetAddress;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -251,6 +253,95 @@ class AdminIT {
             assertThat(c.cookie("pokepedia_admin")).isNull();
             clock.advance(Duration.ofMinutes(16));
             assertThat(c.login(PASSWORD).statusCode()).isEqualTo(303);
+        }
+    }
+
+    @Test
+    void wrongPasswordsFromManyAddressesDoNotLockTheAdminOutOfOtherAddresses() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2026-07-10T12:00:00Z"));
+        try (PokepediaServer s = PokepediaServer.builder(db.database()).options(ServerOptions.defaults().withPort(0)
+                .withAdminPassword(new AdminPassword(PASSWORD)).withClock(clock)).queues(queues).start()) {
+            // why: 10 addresses x 5 guesses = 50 wrong passwords, which used to trip a limit for everyone
+            for (int a = 2; a <= 11; a++) {
+                AdminClient guesser = new AdminClient(new Http(s.baseUri(), InetAddress.getByName("127.0.0." + a)));
+                for (int i = 0; i < 5; i++) {
+                    assertThat(guesser.login("guess " + i).statusCode()).as("127.0.0.%d guess %d", a, i).isEqualTo(401);
+                }
+                assertThat(guesser.login(PASSWORD).statusCode()).as("127.0.0.%d is throttled itself", a).isEqualTo(429);
+            }
+            AdminClient owner = new AdminClient(new Http(s.baseUri()));
+            HttpResponse<byte[]> r = owner.login(PASSWORD);
+            assertThat(r.statusCode()).as(Http.text(r)).isEqualTo(303);
+            assertThat(owner.cookie("pokepedia_admin")).isNotBlank();
+        }
+    }
+
+    @Test
+    void behindAProxyOnThisMachineEachForwardedClientIsThrottledOnItsOwn() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-07-10T12:00:00Z"));
+        try (PokepediaServer s = PokepediaServer.builder(db.database()).options(ServerOptions.defaults().withPort(0)
+                .withAdminPassword(new AdminPassword(PASSWORD)).withPublicUrl(URI.create("https://pokedex.example")).withClock(clock))
+                .queues(queues).start()) {
+            AdminClient proxy = new AdminClient(new Http(URI.create("http://127.0.0.1:" + s.port())));
+            for (int i = 0; i < 5; i++) {
+                assertThat(proxy.login("guess " + i, "X-Forwarded-For", "203.0.113.66").statusCode()).isEqualTo(401);
+            }
+            assertThat(proxy.login(PASSWORD, "X-Forwarded-For", "203.0.113.66").statusCode()).isEqualTo(429);
+            assertThat(proxy.login(PASSWORD, "X-Forwarded-For", "6.6.6.6, 198.51.100.7").statusCode())
+                    .as("the admin behind the same proxy is another client").isEqualTo(303);
+        }
+    }
+
+    @Test
+    void adminPostsFromAnotherSiteAre403EvenWithSessionAndToken() throws Exception {
+        admin.loginOk(PASSWORD);
+        String pause = "/admin/queues/" + QUEUE + "/pause";
+        HttpResponse<byte[]> foreign = admin.post(pause, "csrf=" + admin.csrf, "Origin", "https://evil.example");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(Http.json(foreign).path("detail").asText()).contains("another site").contains("https://evil.example");
+        HttpResponse<byte[]> crossSite = admin.post(pause, "csrf=" + admin.csrf, "Sec-Fetch-Site", "cross-site");
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(Http.json(crossSite).path("detail").asText()).contains("cross-site");
+        assertThat(admin.post(pause, "csrf=" + admin.csrf, "Origin", "null").statusCode()).isEqualTo(403);
+        assertThat(admin.post(pause, "csrf=" + admin.csrf, "Sec-Fetch-Site", "same-site", "Origin", "https://sub.127.0.0.1.example").statusCode())
+                .isEqualTo(403);
+        AdminClient other = new AdminClient(http);
+        String token = AdminClient.token(Http.text(other.get("/admin/login")));
+        HttpResponse<byte[]> login = other.post("/admin/login", "csrf=" + token + "&password=" + AdminClient.enc(PASSWORD), "Origin", "https://evil.example");
+        assertThat(login.statusCode()).as("no login from another site's form either").isEqualTo(403);
+        assertThat(other.cookie("pokepedia_admin")).isNull();
+        assertThat(paused(QUEUE)).isFalse();
+    }
+
+    @Test
+    void adminPostsFromOurOwnPagesOrWithoutOriginAreAccepted() throws Exception {
+        admin.loginOk(PASSWORD);
+        String own = server.baseUri().toString();
+        assertThat(admin.post("/admin/queues/" + QUEUE + "/pause", "csrf=" + admin.csrf, "Origin", own, "Sec-Fetch-Site", "same-origin")
+                .statusCode()).isEqualTo(303);
+        assertThat(paused(QUEUE)).isTrue();
+        assertThat(admin.post("/admin/queues/" + QUEUE + "/resume", "csrf=" + admin.csrf).statusCode()).as("curl: no Origin").isEqualTo(303);
+        assertThat(paused(QUEUE)).isFalse();
+        // a page reached under another name of this host (the Host header) is ours too
+        URI byName = URI.create("http://localhost:" + server.baseUri().getPort());
+        AdminClient local = new AdminClient(new Http(byName));
+        local.loginOk(PASSWORD);
+        assertThat(local.post("/admin/queues/" + QUEUE + "/pause", "csrf=" + local.csrf, "Origin", byName.toString()).statusCode()).isEqualTo(303);
+        assertThat(local.post("/admin/queues/" + QUEUE + "/resume", "csrf=" + local.csrf, "Origin", "http://localhost:" + (server.port() + 1)).statusCode())
+                .as("another port is another origin").isEqualTo(403);
+        assertThat(local.post("/admin/queues/" + QUEUE + "/resume", "csrf=" + local.csrf, "Origin", byName.toString()).statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void behindThePublicUrlItsOriginIsOurOwn() {
+        try (PokepediaServer s = PokepediaServer.builder(db.database()).options(ServerOptions.defaults().withPort(0)
+                .withAdminPassword(new AdminPassword(PASSWORD)).withPublicUrl(URI.create("https://pokedex.example"))).queues(queues).start()) {
+            AdminClient c = new AdminClient(new Http(URI.create("http://127.0.0.1:" + s.port())));
+            HttpResponse<byte[]> form = c.get("/admin/login");
+            HttpResponse<byte[]> r = c.post("/admin/login", "csrf=" + AdminClient.token(Http.text(form)) + "&password=" + AdminClient.enc(PASSWORD),
+                    "Origin", "https://pokedex.example", "Sec-Fetch-Site", "same-origin");
+            assertThat(r.statusCode()).as(Http.text(r)).isEqualTo(303);
+            assertThat(c.post("/admin/logout", "x=1", "Origin", "https://pokedex.example:8443").statusCode()).isEqualTo(403);
         }
     }
 

@@ -22,9 +22,18 @@ final class Http {
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     private final URI base;
+    private final HttpClient client;
 
     Http(URI base) {
         this.base = base;
+        this.client = CLIENT;
+    }
+
+    /** A client whose connections come from {@code local} (any 127.x.y.z is this machine), as another client would. */
+    Http(URI base, java.net.InetAddress local) {
+        this.base = base;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER)
+                .localAddress(local).build();
     }
 
     HttpResponse<byte[]> get(String path, String... headers) {
@@ -41,7 +50,7 @@ final class Http {
         }
         b.method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
         try {
-            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -34,10 +34,15 @@ final class Mirror {
         assertThat(report.failure()).isNull();
     }
 
+    /** The folder store at {@code storage}. */
+    static ObjectStore open(Path storage) {
+        return ObjectStores.open(storage.toUri().toString(), storage, Map.of());
+    }
+
     /** Imports the corpus and mirrors the fixture media into a folder store at {@code storage}. */
     static ObjectStore load(Database db, Path storage) throws Exception {
         importCorpus(db);
-        ObjectStore store = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
+        ObjectStore store = open(storage);
         AssetManifest manifest = new AssetManifest(db);
         manifest.refresh();
         Map<String, AssetSource> sources = Map.of(

@@ -146,6 +146,19 @@ class ReadApiIT {
         assertBad("/api/v2/pokemon/?limti=5", "limti");
     }
 
+    @Test
+    void aHugeOffsetSaysHowLargeItMayBeNotThatItIsNoNumber() {
+        for (String v : new String[] {"9223372036854775807", "99999999999999999999999", "10000001"}) {
+            HttpResponse<byte[]> r = http.get("/api/v2/pokemon/?offset=" + v);
+            assertThat(r.statusCode()).as(v).isEqualTo(400);
+            assertThat(Http.json(r).path("parameter").asText()).isEqualTo("offset");
+            assertThat(Http.json(r).path("detail").asText()).as(v).startsWith("offset must be at most 10000000: got ")
+                    .doesNotContain("whole number");
+        }
+        assertThat(Http.json(http.get("/api/v2/pokemon/?limit=0")).path("detail").asText()).startsWith("limit must be at least 1: got 0");
+        assertThat(Http.json(http.get("/api/v2/pokemon/?offset=1e3")).path("detail").asText()).contains("must be a whole number");
+    }
+
     private static void assertBad(String path, String parameter) {
         HttpResponse<byte[]> r = http.get(path);
         assertThat(r.statusCode()).as(path).isEqualTo(400);

@@ -88,6 +88,31 @@ class StorageRouteIT {
     }
 
     @Test
+    void onlyTheMirrorsBucketsAreServedNotAnyFolderUnderTheRoot() throws Exception {
+        Path other = Files.createDirectories(storage.resolve("backups"));
+        Files.writeString(other.resolve("notes.json"), "{\"private\":true}");
+        HttpResponse<byte[]> r = http.get("/storage/v1/object/public/backups/notes.json");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(Http.text(r)).doesNotContain("private");
+        assertThat(Http.json(r).path("detail").asText()).contains("No bucket 'backups'").contains("pokedex-sprites").contains("pokedex-cries");
+        HttpResponse<byte[]> tmp = http.get("/storage/v1/object/public/pokedex-sprites/.uploads/x.tmp");
+        assertThat(tmp.statusCode()).isBetween(400, 404);
+    }
+
+    @Test
+    void configuredBucketsAreServedToo() throws Exception {
+        Files.createDirectories(storage.resolve("extra-art"));
+        Files.write(storage.resolve("extra-art").resolve("a.png"), file("pokedex-cries/cries/pokemon/latest/25.ogg"));
+        try (PokepediaServer s = PokepediaServer.builder(db.database())
+                .options(ServerOptions.defaults().withPort(0).withStorageBuckets(java.util.Set.of("pokedex-sprites", "extra-art")))
+                .objectStore(Mirror.open(storage)).start()) {
+            Http h = new Http(s.baseUri());
+            assertThat(h.get("/storage/v1/object/public/extra-art/a.png").statusCode()).isEqualTo(200);
+            assertThat(h.get(CRY).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void noPathLeavesTheStorageRoot() {
         String[] hostile = {
                 "/storage/v1/object/public/pokedex-sprites/../../secret.txt",

@@ -119,7 +119,7 @@ public final class SnapshotReader {
         try {
             gz = new GZIPInputStream(counted, 1 << 16);
         } catch (ZipException | EOFException e) {
-            throw new SourceException(name + " is not a gzip-compressed tar archive (" + e.getMessage() + ")",
+            throw new SourceException(e instanceof EOFException && bytesRead.get() == 0 ? name + " is empty (0 bytes)" : name + " is not a gzip-compressed tar archive (" + (e.getMessage() != null ? e.getMessage() : "it ends after " + bytesRead.get() + " bytes") + ")",
                     "Give a .tar.gz (as GitHub's 'Download archive' serves it), a folder, or a URL", e);
         } catch (IOException e) {
             throw new SourceException("Cannot read " + name + ": " + e.getMessage(), "", e);

@@ -56,7 +56,27 @@ public final class ArchiveAssetSource implements AssetSource {
     }
 
     @Override
+    public void prepare() {
+        requireContent();
+    }
+
+    /** Fails with what is wrong when the file is empty (a failed download, a full disk) rather than with a gzip error. */
+    private void requireContent() {
+        long bytes;
+        try {
+            bytes = Files.size(archive);
+        } catch (IOException e) {
+            throw new SourceException("Cannot read " + archive + ": " + e.getMessage(), "Check the file exists and is readable", e);
+        }
+        if (bytes == 0) {
+            throw new SourceException(archive + " is empty (0 bytes)",
+                    "Fetch the archive again (a .tar.gz/.tgz of the sprites or cries repository layout), or give a folder or URL", null);
+        }
+    }
+
+    @Override
     public void deliver(Collection<Asset> wanted, AssetSink sink) throws InterruptedException {
+        requireContent();
         Map<String, Asset> byPath = new HashMap<>();
         wanted.forEach(a -> byPath.put(a.path(), a));
         Semaphore permits = new Semaphore(concurrency);
@@ -96,6 +116,13 @@ public final class ArchiveAssetSource implements AssetSource {
                     }
                 });
             }
+        } catch (java.util.zip.ZipException ex) {
+            if ("(none)".equals(last) && String.valueOf(ex.getMessage()).contains("GZIP")) { // why: the header check failed
+                throw new SourceException(archive + " is not a gzip-compressed tar archive (" + ex.getMessage() + ")",
+                        "Give a .tar.gz/.tgz of the sprites or cries repository layout, a folder, or an http(s) URL", ex);
+            }
+            throw new SourceException(archive + " is truncated or corrupt after entry '" + last + "': " + ex.getMessage(),
+                    "Fetch the archive again; assets stored so far are kept and skipped on the rerun", ex);
         } catch (IOException ex) {
             throw new SourceException(archive + " is truncated or corrupt after entry '" + last + "': " + ex.getMessage(),
                     "Fetch the archive again; assets stored so far are kept and skipped on the rerun", ex);

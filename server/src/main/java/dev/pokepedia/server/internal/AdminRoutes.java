@@ -8,6 +8,8 @@ import dev.pokepedia.server.ServerOptions;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,13 +49,16 @@ public final class AdminRoutes {
     private final Dashboard dashboard;
     private final ActionLog actionLog;
     private final Templates templates = new Templates();
+    private final SameOrigin sameOrigin;
 
-    public AdminRoutes(Database db, ServerOptions options, Queues queues, QueueStats stats, AdminActions actions) {
+    /** @param base the URL clients use for this server (the {@code --public-url}, else the bound address) */
+    public AdminRoutes(Database db, ServerOptions options, URI base, Queues queues, QueueStats stats, AdminActions actions) {
         this.db = db;
+        this.sameOrigin = new SameOrigin(base);
         this.queues = queues;
         this.actions = actions;
         this.auth = new AdminAuth(options.adminPassword(), options.clock());
-        this.throttle = new LoginThrottle(5, 50, Duration.ofMinutes(15), options.clock());
+        this.throttle = new LoginThrottle(5, 50, Duration.ofMinutes(15), Duration.ofSeconds(1), options.clock());
         this.dashboard = new Dashboard(db, queues, stats, options.clock());
         this.actionLog = new ActionLog(options.clock());
     }
@@ -76,6 +81,9 @@ public final class AdminRoutes {
             ctx.header("X-Frame-Options", "DENY");
             ctx.header("Content-Security-Policy", ADMIN_CSP);
             ctx.header("Referrer-Policy", "same-origin");
+            if (ctx.method() == HandlerType.POST) {
+                admin.get().refuseOtherSites(ctx);
+            }
         });
         r.get("/admin", ctx -> admin.get().page(ctx));
         r.get("/admin/login", ctx -> admin.get().loginForm(ctx, 200, null));
@@ -148,14 +156,22 @@ public final class AdminRoutes {
         html(ctx, status, templates.render("admin/login", model));
     }
 
-    void login(Context ctx) {
-        String client = ctx.ip();
-        long wait = throttle.blockedForSeconds(client);
-        if (wait > 0) {
-            ctx.header("Retry-After", Long.toString(wait));
-            log.warn("admin login refused: too many wrong passwords (client {})", client);
-            loginForm(ctx, 429, "Too many wrong passwords. Try again in " + wait + " s.");
-            return;
+    void login(Context ctx) throws InterruptedException {
+        String client = ClientAddress.of(ctx.ip(), ctx.header("X-Forwarded-For"));
+        switch (throttle.decide(client)) {
+            case LoginThrottle.Decision.Refuse r -> {
+                ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
+                log.warn("admin login refused: too many wrong passwords (client {})", client);
+                loginForm(ctx, 429, "Too many wrong passwords from your address. Try again in " + r.retryAfterSeconds() + " s.");
+                return;
+            }
+            case LoginThrottle.Decision.Proceed p when p.delay().isPositive() -> {
+                log.warn("admin login slowed by {} ms: {} wrong passwords from all clients recently (client {})", p.delay().toMillis(),
+                        throttle.failuresOverall(), client);
+                Thread.sleep(p.delay()); // why: on a virtual thread; slows guessing from many addresses without refusing anyone
+            }
+            case LoginThrottle.Decision.Proceed p -> {
+            }
         }
         if (!auth.loginTokenMatches(ctx.cookie(AdminAuth.LOGIN_COOKIE), ctx.formParam("csrf"))) {
             loginForm(ctx, 403, "The login form expired or did not come from this page. Enter the password again.");
@@ -293,6 +309,21 @@ public final class AdminRoutes {
     }
 
     // --- sessions ---
+
+    /**
+     * Every admin POST (login included) must come from this server's own pages. why: the session cookie is SameSite=Strict
+     * and each POST needs its CSRF token, but a browser tells us outright where a request came from, so a request
+     * another site made is refused before anything else is looked at.
+     */
+    void refuseOtherSites(Context ctx) {
+        SameOrigin.Verdict v = sameOrigin.check(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Host"));
+        if (v instanceof SameOrigin.Verdict.Foreign f) {
+            log.warn("admin POST {} refused: sent by another site ({}) (client {})", Text.clip(ctx.path()), Text.clip(f.evidence()), ctx.ip());
+            throw ApiException.forbidden("Refused: this admin request was sent by a page of another site (" + Text.clip(f.evidence())
+                    + "), not by this server's own pages (" + sameOrigin.own() + "). Use the dashboard at " + sameOrigin.own()
+                    + "/admin; behind a proxy, give serve --public-url with the address you open it at");
+        }
+    }
 
     private Optional<AdminAuth.Session> session(Context ctx) {
         return auth.verify(ctx.cookie(AdminAuth.SESSION_COOKIE));

@@ -74,12 +74,12 @@ public final class HttpApp {
         app.services = new Services(
                 new ResourceApi(new ResourceStore(db, mediaBase != null), renderer, options.maxListLimit(), options.documentCacheMb()),
                 new PokedexApi(new PokedexStore(db, renderer), options.maxPokedexLimit(), base),
-                new StorageRoute(folder),
+                new StorageRoute(folder, options.storageBuckets()),
                 new Health(db, store, folder),
                 new MetricsRoute(registry, new DbMetrics(db, queueStats, registry)),
                 new OpenApi(base),
                 new Pages(),
-                options.adminEnabled() ? new AdminRoutes(db, options, queues, queueStats, actions) : null);
+                options.adminEnabled() ? new AdminRoutes(db, options, app.baseUri, queues, queueStats, actions) : null);
         app.ready.countDown();
         return app;
     }

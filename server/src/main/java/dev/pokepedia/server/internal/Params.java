@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /** Strict reading of query parameters: every problem is a 400 that names the parameter and says what is allowed. */
 public final class Params {
 
-    private static final Pattern DIGITS = Pattern.compile("^[0-9]{1,9}$");
+    private static final Pattern DIGITS = Pattern.compile("^[0-9]+$");
     private static final Pattern SIGNED = Pattern.compile("^-?[0-9]+$");
 
     private final Map<String, List<String>> query;
@@ -49,9 +49,14 @@ public final class Params {
             String why = SIGNED.matcher(s).matches() && s.startsWith("-") ? "must not be negative" : "must be a whole number";
             throw ApiException.badParameter(name, name + " " + why + ": got '" + Text.clip(v) + "' (allowed: " + min + " to " + max + ")");
         }
-        long n = Long.parseLong(s);
-        if (n < min || n > max) {
-            throw ApiException.badParameter(name, name + " must be from " + min + " to " + max + ": got " + n);
+        // why: a whole number too long for a long is still a number, just too large
+        String digits = s.replaceFirst("^0+(?=.)", "");
+        if (digits.length() > 18 || Long.parseLong(digits) > max) {
+            throw ApiException.badParameter(name, name + " must be at most " + max + ": got " + Text.clip(digits));
+        }
+        long n = Long.parseLong(digits);
+        if (n < min) {
+            throw ApiException.badParameter(name, name + " must be at least " + min + ": got " + n);
         }
         return (int) n;
     }

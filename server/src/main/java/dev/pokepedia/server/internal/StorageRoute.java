@@ -40,10 +40,15 @@ public final class StorageRoute {
 
     private final Path root;
     private final Path realRoot;
+    private final java.util.Set<String> buckets;
     private final Cache<HashKey, String> hashes = Caffeine.newBuilder().maximumSize(200_000).build();
 
-    /** @param root the folder backend's root, or null when storage is not a local folder */
-    public StorageRoute(Path root) {
+    /**
+     * @param root    the folder backend's root, or null when storage is not a local folder
+     * @param buckets the buckets served; other folders under the root are not (they are not the mirror's)
+     */
+    public StorageRoute(Path root, java.util.Set<String> buckets) {
+        this.buckets = java.util.Set.copyOf(buckets);
         this.root = root == null ? null : root.toAbsolutePath().normalize();
         Path real = null;
         if (this.root != null) {
@@ -70,6 +75,12 @@ public final class StorageRoute {
         new Params(ctx, java.util.Set.of());
         if (root == null) {
             throw ApiException.notFound("This server has no folder storage; objects are served by the storage backend itself");
+        }
+        if (!buckets.contains(bucket)) {
+            throw ApiException.notFound("No bucket '" + bucket + "' here; this server serves " + String.join(", ", new java.util.TreeSet<>(buckets)));
+        }
+        if (java.util.Arrays.stream(path.split("/")).anyMatch(seg -> seg.startsWith("."))) {
+            throw ApiException.notFound("Object not found"); // why: hidden names are never objects (uploads in progress live there)
         }
         Path bucketDir = root.resolve(bucket);
         Path file = bucketDir.resolve(path).normalize();
