@@ -92,6 +92,14 @@ class PokedexApiIT {
     }
 
     @Test
+    void pokedexAnswersAreCompactJsonLikeEveryOtherRoute() {
+        for (String path : List.of("/pokedex/pokemon?limit=3", "/pokedex/pokemon/25", "/pokedex/species?limit=2", "/pokedex/types")) {
+            String body = new String(http.get(path).body(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(body).as(path).startsWith("{").doesNotContain("\" : ").doesNotContain("\" :");
+        }
+    }
+
+    @Test
     void filtersByGenerationAndPagesWithLinksThatKeepTheFilters() {
         JsonNode p1 = Http.json(http.get("/pokedex/pokemon?generation=1&limit=2&sort=name"));
         assertThat(p1.path("results")).hasSize(2);

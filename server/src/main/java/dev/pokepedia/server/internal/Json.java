@@ -34,6 +34,26 @@ public final class Json {
         return bytes(n);
     }
 
+    /**
+     * The same JSON without insignificant whitespace, keys in their order. Postgres's {@code json_build_object} writes
+     * {@code "id" : 1}; every other answer of the server is compact, so the Pokédex rows are written again.
+     */
+    public static String compact(String json) {
+        if (json == null) {
+            return null;
+        }
+        java.io.StringWriter out = new java.io.StringWriter(json.length());
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(json);
+             com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            while (p.nextToken() != null) {
+                g.copyCurrentEvent(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the database returned malformed JSON", e);
+        }
+        return out.toString();
+    }
+
     public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -132,7 +132,7 @@ public final class PokedexStore {
             ps.setInt(i, offset);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(Json.compact(rs.getString(1)));
                 }
             }
         }
@@ -169,7 +169,7 @@ public final class PokedexStore {
                 ps.setString(i, idOrName);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(Json.compact(rs.getString(1))) : Optional.empty();
             }
         }
     }
