@@ -73,6 +73,15 @@ class S3ConfigTest {
     }
 
     @Test
+    void noEndpointAndNoRegionIsRefusedInsteadOfSilentlyMeaningAws() {
+        assertThatThrownBy(() -> S3Config.parse("s3://", env()))
+                .isInstanceOf(dev.pokepedia.core.ConfigurationException.class)
+                .hasMessageContaining("no endpoint and no region")
+                .satisfies(e -> assertThat(((dev.pokepedia.core.PokepediaException) e).hint()).contains("endpoint=").contains("AWS_REGION"));
+        assertThat(S3Config.parse("s3://", env("AWS_REGION", "eu-west-1")).endpoint()).isNull();
+    }
+
+    @Test
     void publicBaseUrlIsKeptWithoutTrailingSlash() {
         S3Config c = S3Config.parse(
                 "s3://?endpoint=http://127.0.0.1:9000&publicBaseUrl=https://cdn.example.org/media/", env());

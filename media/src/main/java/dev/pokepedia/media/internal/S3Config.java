@@ -68,6 +68,14 @@ public record S3Config(URI endpoint, String region, String accessKey, String sec
         if (region == null) {
             region = firstSet(env, "AWS_REGION", "AWS_DEFAULT_REGION");
         }
+        if (region == null && endpoint == null) {
+            // why: with neither, the SDK means AWS S3 in us-east-1; a user who forgot the endpoint of MinIO or Supabase
+            // then watched a run crawl through timeouts for hours without a word about where it was going
+            throw new ConfigurationException("S3 storage URL " + storageUrl + " names no endpoint and no region, which would mean "
+                    + "AWS S3 in " + DEFAULT_REGION, "For MinIO, Supabase, R2 or any S3-compatible service give "
+                    + "s3://?endpoint=https://host[:port]&region=…; for AWS itself give the region (s3://?region=" + DEFAULT_REGION
+                    + ", or AWS_REGION)");
+        }
         if (region == null) {
             region = DEFAULT_REGION;
         }
