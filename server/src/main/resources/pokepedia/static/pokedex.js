@@ -8,6 +8,9 @@
   const $ = (id) => document.getElementById(id);
   let offset = 0;
   let count = 0;
+  // base of the mirror's own media URLs (from the list answer); null when the server points media at upstream
+  let mediaBase;
+  const SVG = 'http://www.w3.org/2000/svg';
 
   function el(tag, attrs, ...children) {
     const n = document.createElement(tag);
@@ -35,11 +38,37 @@
     return q;
   }
 
+  // the view lives in the page's own URL, so it can be linked, bookmarked and reloaded
+  const FILTERS = ['type', 'generation', 'sort', 'forms'];
+
+  function saveState(pokemon) {
+    const q = new URLSearchParams();
+    FILTERS.forEach((id) => { if ($(id).value && $(id).value !== $(id).options[0].value) q.set(id, $(id).value); });
+    if (offset) q.set('offset', offset);
+    if ($('external').checked) q.set('external', '1');
+    if (pokemon) q.set('pokemon', pokemon);
+    const search = q.toString();
+    history.replaceState(null, '', location.pathname + (search ? '?' + search : ''));
+  }
+
+  function restoreState() {
+    const q = new URLSearchParams(location.search);
+    FILTERS.forEach((id) => {
+      const v = q.get(id);
+      if (v !== null && [...$(id).options].some((o) => o.value === v)) $(id).value = v;
+    });
+    offset = Math.max(0, parseInt(q.get('offset') || '0', 10) || 0);
+    $('external').checked = q.get('external') === '1';
+    return q.get('pokemon');
+  }
+
   async function load() {
     $('status').textContent = 'Loading…';
+    saveState();
     try {
       const page = await api('/pokedex/pokemon?' + query());
       count = page.count;
+      mediaBase = page.media_base === undefined ? null : page.media_base;
       $('grid').replaceChildren(...page.results.map(card));
       const last = Math.min(offset + PAGE, count);
       $('status').textContent = count === 0 ? 'No Pokémon match.' : `${offset + 1}–${last} of ${count}`;
@@ -50,11 +79,32 @@
     }
   }
 
-  // a picture the mirror does not hold (and the internet does not give) becomes the same placeholder as no picture
+  // A picture the mirror does not hold is not fetched from the internet unless the reader asks for it (an app living
+  // on the mirror must not need the internet); it becomes a silhouette as large as a picture, so rows stay even.
+  function placeholder(name) {
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 96 96');
+    svg.setAttribute('aria-hidden', 'true');
+    const shape = (tag, attrs) => {
+      const n = document.createElementNS(SVG, tag);
+      Object.entries(attrs).forEach(([k, v]) => n.setAttribute(k, v));
+      svg.append(n);
+    };
+    shape('circle', { cx: 48, cy: 48, r: 34, class: 'ball' });
+    shape('path', { d: 'M14 48h68', class: 'band' });
+    shape('circle', { cx: 48, cy: 48, r: 9, class: 'button' });
+    return el('div', { class: 'noimg', role: 'img', 'aria-label': name + ': no picture in this mirror' }, svg,
+      el('span', null, 'no picture'));
+  }
+
+  function fromMirror(src) {
+    return mediaBase === null || src.startsWith(mediaBase);
+  }
+
   function picture(src, alt, attrs) {
-    if (!src) return el('div', { class: 'noimg' }, '?');
+    if (!src || !(fromMirror(src) || $('external').checked)) return placeholder(alt);
     const img = el('img', Object.assign({ src: src, alt: alt }, attrs || {}));
-    img.addEventListener('error', () => img.replaceWith(el('div', { class: 'noimg' }, '?')), { once: true });
+    img.addEventListener('error', () => img.replaceWith(placeholder(alt)), { once: true });
     return img;
   }
 
@@ -72,13 +122,13 @@
   async function open(id) {
     const d = $('detail');
     d.replaceChildren(el('p', null, 'Loading…'));
-    $('dialog').showModal();
+    saveState(id);
+    if (!$('dialog').open) $('dialog').showModal();
     try {
       const p = await api('/pokedex/pokemon/' + encodeURIComponent(id));
       // prefer artwork served by the mirror; an artwork URL still pointing upstream was not mirrored, so the
       // mirrored sprite is the picture that will load (an app living on the mirror must not need the internet)
-      const mirrored = (u) => u && new URL(u, location.href).origin === location.origin;
-      const img = mirrored(p.artwork) ? p.artwork : (p.sprite || p.artwork);
+      const img = p.artwork && fromMirror(p.artwork) ? p.artwork : (p.sprite || p.artwork);
       const species = p.species || {};
       const cries = [];
       if (p.cries && p.cries.latest) cries.push(el('label', null, 'Latest cry', el('audio', { id: 'cry-latest', controls: '', preload: 'none', src: p.cries.latest })));
@@ -116,11 +166,15 @@
     } catch (e) {
       $('status').textContent = 'Could not load the types: ' + e.message;
     }
-    ['type', 'generation', 'sort', 'forms'].forEach((id) => $(id).addEventListener('change', () => { offset = 0; load(); }));
+    const selected = restoreState();
+    FILTERS.forEach((id) => $(id).addEventListener('change', () => { offset = 0; load(); }));
+    $('external').addEventListener('change', () => load());
     $('prev').addEventListener('click', () => { offset = Math.max(0, offset - PAGE); load(); });
     $('next').addEventListener('click', () => { offset += PAGE; load(); });
     $('dialog').addEventListener('click', (e) => { if (e.target === $('dialog')) $('dialog').close(); });
+    $('dialog').addEventListener('close', () => saveState());
     await load();
+    if (selected) open(selected);
   }
 
   init();

@@ -184,6 +184,34 @@ class BrowserIT {
         shot("6-pikachu-detail");
     }
 
+    @Test
+    @Order(3)
+    void aLinkedPokedexViewRestoresItsFiltersAndDetailAndNeverLeavesTheMirror() throws Exception {
+        browser.get(server.baseUri() + "/?type=fire&sort=name&pokemon=6");
+        wait.until(d -> d.findElement(By.id("detail-name")).getText().equalsIgnoreCase("charizard"));
+        assertThat(new Select(browser.findElement(By.id("type"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("fire");
+        assertThat(new Select(browser.findElement(By.id("sort"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("name");
+        List<WebElement> cards = browser.findElements(By.cssSelector("#grid .mon"));
+        assertThat(cards).isNotEmpty().allSatisfy(c -> assertThat(c.getAttribute("data-types")).contains("fire"));
+        shot("7-linked-view-with-detail");
+        browser.findElement(By.id("close")).click();
+        wait.until(d -> !d.getCurrentUrl().contains("pokemon="));
+
+        new Select(browser.findElement(By.id("type"))).selectByValue("");
+        wait.until(d -> d.getCurrentUrl().equals(server.baseUri() + "/?sort=name"));
+        wait.until(d -> d.findElements(By.cssSelector("#grid .mon")).size() > 5);
+        List<WebElement> all = browser.findElements(By.cssSelector("#grid .mon"));
+        // a Pokémon without a mirrored sprite shows a silhouette as tall as a picture, so every card is alike
+        assertThat(browser.findElements(By.cssSelector("#grid .noimg"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#grid img"))).isNotEmpty();
+        assertThat(all.stream().map(c -> c.getRect().getHeight()).distinct().toList()).hasSize(1);
+        @SuppressWarnings("unchecked")
+        List<String> fetched = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name);");
+        assertThat(fetched).isNotEmpty().allSatisfy(u -> assertThat(u).startsWith(server.baseUri().toString()));
+        shot("8-even-cards-no-internet");
+    }
+
     private static long depth() {
         List<WebElement> cells = browser.findElements(By.cssSelector("tr[data-queue='" + QUEUE + "'] td.depth"));
         return cells.isEmpty() ? -1 : Long.parseLong(cells.getFirst().getText().trim());

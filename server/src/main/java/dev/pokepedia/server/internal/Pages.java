@@ -21,8 +21,12 @@ public final class Pages {
         }
     }
 
+    private static final java.util.Set<String> VIEW_PARAMETERS =
+            java.util.Set.of("type", "generation", "sort", "forms", "offset", "external", "pokemon");
+
     public void pokedex(Context ctx) {
-        new Params(ctx, java.util.Set.of());
+        // why: the page keeps its view in its own URL (filters, page, selected Pokémon); the script checks the values
+        new Params(ctx, VIEW_PARAMETERS);
         // why: the page may only load its own script and style, images and audio from anywhere (upstream or mirror)
         ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; "
                 + "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'");

@@ -63,6 +63,8 @@ public final class PokedexApi {
         b.append("{\"count\":").append(count).append(",\"limit\":").append(limit).append(",\"offset\":").append(offset)
                 .append(",\"next\":").append(link(self, echo, paging.next(count)))
                 .append(",\"previous\":").append(link(self, echo, paging.previous()))
+                // why: tells a client which media URLs point into this mirror (the rest are upstream fallbacks)
+                .append(",\"media_base\":").append(Json.MAPPER.valueToTree(store.mediaBase()).toString())
                 .append(",\"results\":[");
         for (int i = 0; i < rows.size(); i++) {
             b.append(i == 0 ? "" : ",").append(rows.get(i));

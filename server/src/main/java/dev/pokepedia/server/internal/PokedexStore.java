@@ -119,6 +119,11 @@ public final class PokedexStore {
         this.renderer = renderer;
     }
 
+    /** The prefix of every public URL of a mirrored asset, or null when media URLs are left pointing upstream. */
+    public String mediaBase() {
+        return renderer.mediaBase() == null ? null : renderer.mediaBase() + "/storage/v1/object/public/";
+    }
+
     /** A page of rows as JSON object texts, in order. */
     public List<String> page(Kind kind, List<Clause> where, List<String> orderBy, int limit, int offset) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(kind.item()).append(" FROM ").append(CFG).append(", ").append(kind.from());
