@@ -1,6 +1,7 @@
 package dev.pokepedia.corpus;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.core.SqlFailures;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -47,7 +48,7 @@ public final class CorpusVerifier {
             projections(c, checks);
             return new VerifyReport(List.copyOf(checks), List.copyOf(dangling), refs);
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("verifying the corpus", e);
         }
     }
 

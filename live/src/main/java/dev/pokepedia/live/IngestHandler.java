@@ -74,7 +74,7 @@ public final class IngestHandler implements MessageHandler {
                     p = store.prepare(id, d.body(), base);
                 } catch (InvalidDocumentException e) {
                     // why: usually a body cut short or a broken upstream page; retried with backoff, then dead-lettered
-                    throw new IllegalStateException(base + e.getMessage(), null);
+                    throw new IllegalStateException(base + e.getMessage(), e);
                 }
                 DocumentStore.Change change = store.upsert(java.util.List.of(p), m.source()).get(id);
                 crawl.record(id, uri.toString(), 200, d.etag(), d.lastModified(), p.sha256(), change != DocumentStore.Change.UNCHANGED);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.core.Database;
+import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.live.internal.SnapshotUpstreams;
@@ -150,7 +151,7 @@ public final class Seeder {
                 }
             }
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("listing stored documents the upstream no longer lists", e);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.pokepedia.media;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.core.PlannerStatistics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,7 +67,7 @@ public final class AssetManifest {
             c.commit();
             return r;
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("refreshing the asset manifest", e);
         }
     }
 
@@ -85,7 +86,7 @@ public final class AssetManifest {
             }
             return out;
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("listing due " + kind + " assets", e);
         }
     }
 
@@ -118,7 +119,7 @@ public final class AssetManifest {
             c.commit();
             return out;
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("listing due " + kind + " assets of the source", e);
         }
     }
 
@@ -198,7 +199,7 @@ public final class AssetManifest {
             c.commit();
             return new Absent(counts, changedRows, examples);
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("recording " + kind + " assets absent from " + source, e);
         }
     }
 
@@ -209,49 +210,48 @@ public final class AssetManifest {
 
     /** The storage the stored rows describe ({@link ObjectStore#describe()}), if a mirror run recorded one. */
     public java.util.Optional<String> storageTarget() {
-        try (Connection c = database.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT target FROM pokepedia_asset_storage")) {
-            return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        return database.withConnection("reading the recorded storage", c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT target FROM pokepedia_asset_storage")) {
+                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.<String>empty();
+            }
+        });
     }
 
     /** Whether any asset is recorded as stored. */
     public boolean anyStored() {
-        try (Connection c = database.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pokepedia_assets WHERE status = 'stored')")) {
-            rs.next();
-            return rs.getBoolean(1);
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        return database.withConnection("checking for stored assets", c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pokepedia_assets WHERE status = 'stored')")) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        });
     }
 
     /** Records that the stored rows now describe {@code target}. */
     public void recordStorageTarget(String target) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO pokepedia_asset_storage (target) VALUES (?)
-                ON CONFLICT (singleton) DO UPDATE SET target = excluded.target, updated_at = now()""")) {
-            ps.setString(1, target);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        database.withConnection("recording the storage", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO pokepedia_asset_storage (target) VALUES (?)
+                    ON CONFLICT (singleton) DO UPDATE SET target = excluded.target, updated_at = now()""")) {
+                ps.setString(1, target);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** One asset by its place in storage. */
     public java.util.Optional<Asset> find(String bucket, String path) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE bucket = ? AND path = ?")) {
-            ps.setString(1, bucket);
-            ps.setString(2, path);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(asset(rs)) : java.util.Optional.empty();
+        return database.withConnection("reading asset " + bucket + "/" + path, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE bucket = ? AND path = ?")) {
+                ps.setString(1, bucket);
+                ps.setString(2, path);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(asset(rs)) : java.util.Optional.<Asset>empty();
+                }
             }
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 
     /**
@@ -279,7 +279,7 @@ public final class AssetManifest {
             }
             return out;
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("listing unstored assets of " + documents.size() + " document(s)", e);
         }
     }
 
@@ -297,7 +297,7 @@ public final class AssetManifest {
             }
             return out;
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("listing unstored assets", e);
         }
     }
 
@@ -334,7 +334,7 @@ public final class AssetManifest {
             }
             c.commit();
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("recording " + outcomes.size() + " asset outcome(s)", e);
         }
     }
 
@@ -417,7 +417,7 @@ public final class AssetManifest {
             }
             return out;
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("counting assets per bucket", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.pokepedia.media;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.VerifyReport;
 import dev.pokepedia.corpus.internal.Canonicalizer;
 import java.sql.Connection;
@@ -69,7 +70,7 @@ public final class MediaVerifier {
                 }
             }
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("checking the projections' media paths", e);
         }
         return new VerifyReport.Check("media paths", n == 0, n == 0
                 ? "every sprite and cry path in pokepedia_pokemon is stored or listed as missing"
@@ -84,7 +85,7 @@ public final class MediaVerifier {
                 stored.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
             }
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("listing stored assets to re-hash", e);
         }
         List<String> bad = Collections.synchronizedList(new ArrayList<>());
         List<String[]> broken = Collections.synchronizedList(new ArrayList<>());
@@ -130,7 +131,7 @@ public final class MediaVerifier {
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("marking mismatched assets for re-mirroring", e);
         }
     }
 }

@@ -41,7 +41,7 @@ public final class Refresher implements AutoCloseable {
     private final Condition reported = lock.newCondition();
     private final Condition passed = lock.newCondition();
     private final RetryPolicy<Object> retry = RetryPolicy.builder()
-            .handleIf(e -> e instanceof PokepediaException p && p.code() == PokepediaException.ErrorCode.DATABASE_UNAVAILABLE)
+            .handleIf(e -> e instanceof PokepediaException p && p.code().retriable())
             .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(2)).withJitter(0.5).withMaxRetries(5).build();
     private Set<DocumentId> changed = new HashSet<>();
     private long reportedCount;
@@ -122,7 +122,7 @@ public final class Refresher implements AutoCloseable {
                     lock.unlock();
                 }
             } catch (RuntimeException e) {
-                log.warn("Refreshing projections/media for {} document(s) failed ({}); retrying with the next pass", batch.size(), e.getMessage());
+                log.warn("Refreshing projections/media for {} document(s) failed; retrying with the next pass", batch.size(), e);
                 lock.lock();
                 try {
                     changed.addAll(batch);
