@@ -8,7 +8,6 @@ import dev.pokepedia.corpus.internal.Canonicalizer;
 import dev.pokepedia.corpus.internal.CanonicalStore;
 import dev.pokepedia.corpus.internal.ImportRuns;
 import dev.pokepedia.corpus.internal.SchemaCatalog;
-import dev.pokepedia.corpus.internal.SnapshotPath;
 import dev.pokepedia.corpus.internal.SnapshotReader;
 import dev.pokepedia.corpus.internal.StoredDocument;
 import java.io.IOException;

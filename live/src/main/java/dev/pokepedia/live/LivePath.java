@@ -5,7 +5,6 @@ import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.live.internal.CrawlState;
 import dev.pokepedia.live.internal.Refresher;
-import dev.pokepedia.live.internal.SnapshotUpstreams;
 import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.media.AssetSource;
 import dev.pokepedia.media.AssetSources;

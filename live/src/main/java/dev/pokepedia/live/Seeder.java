@@ -7,7 +7,6 @@ import dev.pokepedia.core.Database;
 import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.corpus.DocumentStore;
-import dev.pokepedia.live.internal.SnapshotUpstreams;
 import dev.pokepedia.queue.Queues;
 import java.io.IOException;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package dev.pokepedia.media;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.core.Sha256;
 import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.VerifyReport;
-import dev.pokepedia.corpus.internal.Canonicalizer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -97,7 +97,7 @@ public final class MediaVerifier {
                 pool.execute(() -> {
                     try {
                         Optional<byte[]> bytes = store.get(s[0], s[1]);
-                        String why = bytes.isEmpty() ? "object is gone" : Canonicalizer.sha256(bytes.get()).equals(s[2]) ? null : "SHA-256 differs";
+                        String why = bytes.isEmpty() ? "object is gone" : Sha256.hex(bytes.get()).equals(s[2]) ? null : "SHA-256 differs";
                         if (why != null) {
                             mismatches.incrementAndGet();
                             broken.add(s);

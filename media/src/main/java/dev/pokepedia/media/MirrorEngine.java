@@ -1,6 +1,6 @@
 package dev.pokepedia.media;
 
-import dev.pokepedia.corpus.internal.Canonicalizer;
+import dev.pokepedia.core.Sha256;
 import dev.pokepedia.media.AssetManifest.Outcome;
 import dev.pokepedia.media.internal.ContentTypes;
 import java.time.Clock;
@@ -278,7 +278,7 @@ public final class MirrorEngine {
                     failed(a, a.bucket() + "/" + a.path() + " from " + source.describe() + " " + problem);
                     return;
                 }
-                String sha = Canonicalizer.sha256(bytes);
+                String sha = Sha256.hex(bytes);
                 String type = ContentTypes.forPath(a.path());
                 boolean recorded = "stored".equals(a.status()) && sha.equals(a.storedSha256());
                 Outcome stored = new Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null, stamp);

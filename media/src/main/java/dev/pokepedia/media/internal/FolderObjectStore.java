@@ -1,6 +1,6 @@
 package dev.pokepedia.media.internal;
 
-import dev.pokepedia.corpus.internal.Canonicalizer;
+import dev.pokepedia.core.Sha256;
 import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.media.StorageException;
 import java.io.IOException;
@@ -97,7 +97,7 @@ public final class FolderObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> head(String bucket, String path) {
         // why: files carry no metadata we could trust portably, so the hash is computed; sprites and cries are small
-        return get(bucket, path).map(b -> new StoredObject(b.length, Canonicalizer.sha256(b), ContentTypes.forPath(path)));
+        return get(bucket, path).map(b -> new StoredObject(b.length, Sha256.hex(b), ContentTypes.forPath(path)));
     }
 
     @Override
