@@ -283,12 +283,28 @@ public final class AssetManifest {
         }
     }
 
+    /**
+     * Sets failed assets (of one bucket, or all when {@code bucket} is null) back to pending, so the next media run or
+     * sprite worker fetches them again; returns how many.
+     */
+    public int resetFailed(String bucket) {
+        return database.withConnection("setting failed assets back to pending", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE pokepedia_assets SET status = 'pending', last_error = NULL, updated_at = now()
+                     WHERE status = 'failed' AND (?::text IS NULL OR bucket = ?)""")) {
+                ps.setString(1, bucket);
+                ps.setString(2, bucket);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Where (bucket, path) of every asset not stored yet, optionally first setting failed ones back to pending. */
     public List<String[]> unstored(boolean resetFailed) {
+        if (resetFailed) {
+            resetFailed(null);
+        }
         try (Connection c = database.connection(); Statement st = c.createStatement()) {
-            if (resetFailed) {
-                st.executeUpdate("UPDATE pokepedia_assets SET status = 'pending', updated_at = now() WHERE status = 'failed'");
-            }
             List<String[]> out = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT bucket, path FROM pokepedia_assets WHERE status = 'pending' ORDER BY bucket, path")) {
                 while (rs.next()) {

@@ -12,6 +12,7 @@ import dev.pokepedia.queue.QueueMetrics;
 import dev.pokepedia.queue.QueueNotFoundException;
 import dev.pokepedia.queue.QueueSettings;
 import dev.pokepedia.queue.QueueStats;
+import dev.pokepedia.queue.QueueThroughput;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -360,6 +361,23 @@ public final class QueueSql {
                     Duration oldest = rs.wasNull() ? null : Duration.ofNanos((long) (age * 1e9));
                     out.add(new QueueStats(rs.getString(1), rs.getLong(2), rs.getLong(3), oldest, rs.getLong(5),
                             rs.getLong(6), rs.getBoolean(7)));
+                }
+                return out;
+            }
+        });
+    }
+
+    public List<QueueThroughput> throughput(String queue, Duration window) {
+        return run("throughput", queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT minute, processed FROM pokepedia_queue_throughput(?, " + INTERVAL + ") ORDER BY minute")) {
+                ps.setString(1, queue);
+                ps.setLong(2, micros(window));
+                List<QueueThroughput> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new QueueThroughput(rs.getTimestamp(1).toInstant(), rs.getLong(2)));
+                    }
                 }
                 return out;
             }
