@@ -31,15 +31,18 @@ import java.util.TreeSet;
 public final class Seeder {
 
     /** What a seed did, per endpoint: documents listed, messages sent (the rest were already waiting). */
-    public record Report(String source, Map<String, long[]> perType) {
+    public record Report(String source, Map<String, Counts> perType) {
         public long listed() {
-            return perType.values().stream().mapToLong(c -> c[0]).sum();
+            return perType.values().stream().mapToLong(Counts::listed).sum();
         }
 
         public long enqueued() {
-            return perType.values().stream().mapToLong(c -> c[1]).sum();
+            return perType.values().stream().mapToLong(Counts::enqueued).sum();
         }
     }
+
+    /** One endpoint's seed: documents listed upstream, messages sent (the rest were already waiting). */
+    public record Counts(long listed, long enqueued) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 1000;
@@ -78,7 +81,7 @@ public final class Seeder {
             }
             endpoints.keySet().retainAll(types);
         }
-        Map<String, long[]> perType = new LinkedHashMap<>();
+        Map<String, Counts> perType = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (var e : endpoints.entrySet()) {
             String type = e.getKey();
@@ -91,7 +94,7 @@ public final class Seeder {
                 if (!first.isObject() || LiveQueues.documentAt(path) == null) {
                     throw new UpstreamException(list + " is neither a PokeAPI list (no 'count') nor a known document", false, null, null);
                 }
-                perType.put(type, new long[] {1, enqueue(List.of(path), base, snapshot)});
+                perType.put(type, new Counts(1, enqueue(List.of(path), base, snapshot)));
                 continue;
             }
             counts.put(type, count);
@@ -114,7 +117,7 @@ public final class Seeder {
                 paths.add(gone);
             }
             long sent = enqueue(new ArrayList<>(paths), base, snapshot);
-            perType.put(type, new long[] {listed, sent});
+            perType.put(type, new Counts(listed, sent));
         }
         store.saveEndpointCounts(counts, http ? base : snapshot);
         return new Report(http ? base : snapshot, perType);

@@ -2,6 +2,7 @@ package dev.pokepedia.media;
 
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.SqlFailures;
+import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.core.PlannerStatistics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -258,7 +259,7 @@ public final class AssetManifest {
      * Where (bucket, path) of the assets that the given documents reference and that are not stored yet (pending
      * or failed): what a crawler hands to the sprite worker after storing those documents.
      */
-    public List<String[]> unstoredReferencedBy(Collection<String[]> documents) {
+    public List<AssetRef> unstoredReferencedBy(Collection<DocumentId> documents) {
         if (documents.isEmpty()) {
             return List.of();
         }
@@ -269,12 +270,12 @@ public final class AssetManifest {
                   JOIN pokepedia_assets a ON a.bucket = r.bucket AND a.path = r.path
                  WHERE a.status IN ('pending', 'failed')
                  ORDER BY 1, 2""")) {
-            ps.setArray(1, c.createArrayOf("text", documents.stream().map(d -> d[0]).toArray()));
-            ps.setArray(2, c.createArrayOf("text", documents.stream().map(d -> d[1]).toArray()));
-            List<String[]> out = new ArrayList<>();
+            ps.setArray(1, c.createArrayOf("text", documents.stream().map(DocumentId::type).toArray()));
+            ps.setArray(2, c.createArrayOf("text", documents.stream().map(DocumentId::key).toArray()));
+            List<AssetRef> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2)});
+                    out.add(new AssetRef(rs.getString(1), rs.getString(2)));
                 }
             }
             return out;
@@ -300,15 +301,15 @@ public final class AssetManifest {
     }
 
     /** Where (bucket, path) of every asset not stored yet, optionally first setting failed ones back to pending. */
-    public List<String[]> unstored(boolean resetFailed) {
+    public List<AssetRef> unstored(boolean resetFailed) {
         if (resetFailed) {
             resetFailed(null);
         }
         try (Connection c = database.connection(); Statement st = c.createStatement()) {
-            List<String[]> out = new ArrayList<>();
+            List<AssetRef> out = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT bucket, path FROM pokepedia_assets WHERE status = 'pending' ORDER BY bucket, path")) {
                 while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2)});
+                    out.add(new AssetRef(rs.getString(1), rs.getString(2)));
                 }
             }
             return out;

@@ -7,6 +7,7 @@ import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.live.LiveQueues;
 import dev.pokepedia.media.AssetManifest;
+import dev.pokepedia.media.AssetRef;
 import dev.pokepedia.queue.Queues;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,17 +136,12 @@ public final class Refresher implements AutoCloseable {
 
     private void pass(Set<DocumentId> batch) {
         store.refreshProjections();
-        List<String[]> docs = new ArrayList<>();
-        for (DocumentId id : batch) {
-            if (MEDIA_TYPES.contains(id.type())) {
-                docs.add(new String[] {id.type(), id.key()});
-            }
-        }
+        List<DocumentId> docs = batch.stream().filter(id -> MEDIA_TYPES.contains(id.type())).toList();
         if (docs.isEmpty()) {
             return;
         }
         manifest.refresh();
-        List<String[]> assets = manifest.unstoredReferencedBy(docs);
+        List<AssetRef> assets = manifest.unstoredReferencedBy(docs);
         LiveQueues.enqueueAssets(queues, assets);
     }
 
