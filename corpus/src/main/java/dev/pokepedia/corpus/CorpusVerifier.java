@@ -1,7 +1,6 @@
 package dev.pokepedia.corpus;
 
 import dev.pokepedia.core.Database;
-import dev.pokepedia.core.SqlFailures;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,7 +34,7 @@ public final class CorpusVerifier {
     }
 
     public VerifyReport verify() {
-        try (Connection c = database.connection()) {
+        return database.withConnection("verifying the corpus", c -> {
             List<VerifyReport.Check> checks = new ArrayList<>();
             counts(c, checks);
             List<VerifyReport.DanglingGroup> dangling = new ArrayList<>();
@@ -47,9 +46,7 @@ public final class CorpusVerifier {
                       + " missing documents (of " + refs + " distinct references)"));
             projections(c, checks);
             return new VerifyReport(List.copyOf(checks), List.copyOf(dangling), refs);
-        } catch (SQLException e) {
-            throw SqlFailures.classify("verifying the corpus", e);
-        }
+        });
     }
 
     private static void counts(Connection c, List<VerifyReport.Check> checks) throws SQLException {

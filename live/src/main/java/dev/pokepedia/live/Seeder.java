@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.core.Database;
-import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.queue.Queues;
 import java.io.IOException;
 import java.net.URI;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -140,22 +137,21 @@ public final class Seeder {
     /** Paths of live stored documents of this endpoint (and its encounters) that the list did not mention. */
     private List<String> storedNotListed(String type, Set<String> listed) {
         List<String> out = new ArrayList<>();
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT resource_type, resource_key FROM pokeapi_resources WHERE resource_type IN (?, ?) AND deleted_at IS NULL")) {
-            ps.setString(1, type);
-            ps.setString(2, type.equals("pokemon") ? DocumentId.ENCOUNTERS : type);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String p = new DocumentId(rs.getString(1), rs.getString(2)).apiPath();
-                    if (!listed.contains(p)) {
-                        out.add(p);
+        return database.withConnection("listing stored documents the upstream no longer lists", c -> {
+            try (PreparedStatement ps = c.prepareStatement( "SELECT resource_type, resource_key FROM pokeapi_resources WHERE resource_type IN (?, ?) AND deleted_at IS NULL")) {
+                ps.setString(1, type);
+                ps.setString(2, type.equals("pokemon") ? DocumentId.ENCOUNTERS : type);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String p = new DocumentId(rs.getString(1), rs.getString(2)).apiPath();
+                        if (!listed.contains(p)) {
+                            out.add(p);
+                        }
                     }
                 }
+                return out;
             }
-        } catch (SQLException e) {
-            throw SqlFailures.classify("listing stored documents the upstream no longer lists", e);
-        }
-        return out;
+        });
     }
 
     private JsonNode fetchJson(URI uri) throws InterruptedException {

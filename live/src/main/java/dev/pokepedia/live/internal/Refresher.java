@@ -10,7 +10,6 @@ import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.media.AssetRef;
 import dev.pokepedia.queue.Queues;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
