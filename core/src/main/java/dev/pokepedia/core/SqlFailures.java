@@ -52,7 +52,7 @@ public final class SqlFailures {
         String state = state(e);
         if (state.startsWith("08") || UNAVAILABLE_STATES.contains(state) || e instanceof SQLTransientConnectionException
                 || e instanceof SQLNonTransientConnectionException || e instanceof SQLRecoverableException
-                || (state.isEmpty() && (causedByIo(e) || poolClosed(e)))) {
+                || (state.isEmpty() && (Throwables.hasCause(e, IOException.class) || poolClosed(e)))) {
             return Family.UNAVAILABLE;
         }
         if (TRANSIENT_STATES.contains(state)) {
@@ -89,15 +89,6 @@ public final class SqlFailures {
 
     private static String sqlState(String state) {
         return state.isEmpty() ? "" : ", SQLSTATE " + state;
-    }
-
-    private static boolean causedByIo(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** why: Hikari's "HikariDataSource … has been closed." carries no SQLSTATE; it happens while a process shuts down. */

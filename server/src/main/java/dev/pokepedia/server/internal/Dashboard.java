@@ -2,6 +2,7 @@ package dev.pokepedia.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pokepedia.core.Database;
+import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.queue.ArchivedMessage;
 import dev.pokepedia.queue.QueueStats;
 import dev.pokepedia.queue.QueueThroughput;
@@ -163,21 +164,10 @@ public final class Dashboard {
                 rs.getString(7));
     }
 
-    public List<BucketRow> media() throws SQLException {
-        List<BucketRow> out = new ArrayList<>();
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT bucket, count(*) FILTER (WHERE status = 'stored'), count(*) FILTER (WHERE status = 'missing'),
-                            count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'pending'),
-                            coalesce(sum(bytes) FILTER (WHERE status = 'stored'), 0)
-                       FROM pokepedia_assets GROUP BY bucket ORDER BY bucket""");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new BucketRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        String.format("%.1f", rs.getLong(6) / 1e6)));
-            }
-        }
-        return out;
+    public List<BucketRow> media() {
+        return new AssetManifest(db).buckets().values().stream()
+                .map(b -> new BucketRow(b.bucket(), b.stored(), b.missing(), b.failed(), b.pending(), String.format("%.1f", b.storedBytes() / 1e6)))
+                .toList();
     }
 
     public List<ScheduleRow> schedules() throws SQLException {
