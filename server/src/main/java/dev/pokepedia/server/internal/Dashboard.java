@@ -46,11 +46,17 @@ public final class Dashboard {
     static final int CHART_HEIGHT = 60;
 
     private final Database db;
+    private final AssetManifest manifest;
     private final Queues queues;
     private final Clock clock;
 
     public Dashboard(Database db, Queues queues, Clock clock) {
+        this(db, new AssetManifest(db), queues, clock);
+    }
+
+    Dashboard(Database db, AssetManifest manifest, Queues queues, Clock clock) {
         this.db = db;
+        this.manifest = manifest;
         this.queues = queues;
         this.clock = clock;
     }
@@ -165,7 +171,7 @@ public final class Dashboard {
     }
 
     public List<BucketRow> media() {
-        return new AssetManifest(db).buckets().values().stream()
+        return manifest.buckets().values().stream()
                 .map(b -> new BucketRow(b.bucket(), b.stored(), b.missing(), b.failed(), b.pending(), String.format("%.1f", b.storedBytes() / 1e6)))
                 .toList();
     }
