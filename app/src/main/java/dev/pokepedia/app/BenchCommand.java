@@ -1,9 +1,9 @@
 package dev.pokepedia.app;
 
-import dev.pokepedia.app.bench.ImportBenchmark;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.DatabaseConfig;
 import dev.pokepedia.core.DatabaseLocator;
+import dev.pokepedia.corpus.bench.ImportBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.live.LiveConfig;
 import dev.pokepedia.live.LiveQueues;
 import dev.pokepedia.live.UpstreamClient;
-import dev.pokepedia.live.internal.SnapshotUpstreams;
+import dev.pokepedia.live.SnapshotUpstreams;
 import dev.pokepedia.live.schedule.Scheduler;
 import dev.pokepedia.media.Asset;
 import dev.pokepedia.media.ObjectStore;
@@ -152,7 +152,7 @@ final class DoctorCommand implements Callable<Integer> {
                 store.ensureBucket(bucket);
             }
             byte[] bytes = "ok".getBytes(StandardCharsets.UTF_8);
-            store.put(Asset.SPRITES_BUCKET, probe, bytes, "text/plain", dev.pokepedia.corpus.internal.Canonicalizer.sha256(bytes));
+            store.put(Asset.SPRITES_BUCKET, probe, bytes, "text/plain", dev.pokepedia.core.Sha256.hex(bytes));
             boolean there = store.head(Asset.SPRITES_BUCKET, probe).isPresent();
             store.delete(Asset.SPRITES_BUCKET, probe);
             return there ? new Check("storage writable", true, store.describe() + " (buckets pokedex-sprites, pokedex-cries)", "")

@@ -7,7 +7,6 @@ import dev.pokepedia.corpus.ImportProgress;
 import dev.pokepedia.corpus.ImportReport;
 import dev.pokepedia.corpus.SnapshotImporter;
 import dev.pokepedia.corpus.SnapshotSource;
-import dev.pokepedia.corpus.internal.ImportRuns;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -75,7 +74,7 @@ final class ImportCommand implements Callable<Integer> {
             report = importer.run(options);
         }
         if (settings.json()) {
-            System.out.println(ImportRuns.toJson(report).toPrettyString());
+            System.out.println(report.toJson().toPrettyString());
         } else if (report.failure() == null || report.documents() > 0) {
             // why: a source that could not be read at all has nothing to report; an all-zero table before the error
             // reads as if the import had run

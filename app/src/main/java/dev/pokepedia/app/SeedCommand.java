@@ -38,13 +38,13 @@ final class SeedCommand implements Callable<Integer> {
                 out.put("listed", r.listed());
                 out.put("enqueued", r.enqueued());
                 Map<String, Map<String, Long>> per = new LinkedHashMap<>();
-                r.perType().forEach((t, c) -> per.put(t, Map.of("listed", c[0], "enqueued", c[1])));
+                r.perType().forEach((t, c) -> per.put(t, Map.of("listed", c.listed(), "enqueued", c.enqueued())));
                 out.put("types", per);
                 System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
             } else {
                 System.out.printf("seeded from %s%n", r.source());
                 System.out.printf("  %-36s %8s %9s%n", "type", "listed", "enqueued");
-                r.perType().forEach((t, c) -> System.out.printf("  %-36s %8d %9d%n", t, c[0], c[1]));
+                r.perType().forEach((t, c) -> System.out.printf("  %-36s %8d %9d%n", t, c.listed(), c.enqueued()));
                 System.out.printf("%d documents listed, %d enqueued (the rest were already waiting); queue pokepedia_ingest now holds %d%n",
                         r.listed(), r.enqueued(), s.queues.metrics("pokepedia_ingest").length());
             }

@@ -54,22 +54,17 @@ public final class Database implements AutoCloseable {
     public Database migrate() {
         String fingerprint = MigrationFingerprint.ofClasspath(Database.class.getClassLoader());
         if (fingerprint != null) {
-            try (Connection c = pool.getConnection()) {
-                if (MigrationFingerprint.matches(c, fingerprint)) {
-                    return this;
-                }
-            } catch (SQLException e) {
-                throw unavailable(config, e);
+            if (withConnection("checking the applied migrations", c -> MigrationFingerprint.matches(c, fingerprint))) {
+                return this;
             }
         }
         try {
             flyway().migrate();
             if (fingerprint != null) {
-                try (Connection c = pool.getConnection()) {
+                withConnection("remembering the applied migrations", c -> {
                     MigrationFingerprint.remember(c, fingerprint);
-                } catch (SQLException e) {
-                    throw unavailable(config, e);
-                }
+                    return null;
+                });
             }
             return this;
         } catch (FlywayException e) {
@@ -102,6 +97,62 @@ public final class Database implements AutoCloseable {
 
     public DatabaseConfig config() {
         return config;
+    }
+
+    /** A piece of JDBC work on one connection; may throw {@link SQLException}, which the runner classifies. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection (auto-commit) and returns its result; a {@link SQLException} becomes
+     * the exception {@link SqlFailures#classify} chooses, naming {@code what} ("reading the schedules").
+     */
+    public <T> T withConnection(String what, Work<T> work) {
+        return withConnection(pool, what, work);
+    }
+
+    /** Like {@link #withConnection} but in one transaction: committed when {@code work} returns, rolled back otherwise. */
+    public <T> T inTransaction(String what, Work<T> work) {
+        return inTransaction(pool, what, work);
+    }
+
+    /** {@link #withConnection(String, Work)} for code that holds only a {@link DataSource}. */
+    public static <T> T withConnection(DataSource dataSource, String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw SqlFailures.classify(what, e);
+        }
+    }
+
+    /** {@link #inTransaction(String, Work)} for code that holds only a {@link DataSource}. */
+    public static <T> T inTransaction(DataSource dataSource, String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.classify(what, e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException rollback) {
+            // why: the connection is usually gone; the original failure is what the caller needs to see
+            cause.addSuppressed(rollback);
+        }
     }
 
     public Connection connection() {

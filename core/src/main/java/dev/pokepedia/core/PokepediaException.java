@@ -13,6 +13,11 @@ public class PokepediaException extends RuntimeException {
         BAD_SOURCE(4),
         INVALID_DOCUMENTS(5),
         VERIFICATION_FAILED(6),
+        /** Another run holds the lock this work needs (e.g. a second import); wait for it, then rerun. */
+        CONFLICT(7),
+        /** A clash with another transaction (deadlock, serialization failure, lock timeout); safe to retry. */
+        TRANSIENT(8),
+        /** A bug or an unexpected database state; the cause carries the stack trace. */
         INTERNAL(1);
 
         private final int exitCode;
@@ -23,6 +28,11 @@ public class PokepediaException extends RuntimeException {
 
         public int exitCode() {
             return exitCode;
+        }
+
+        /** Whether the same work may succeed when simply retried later (the database back, the other run done). */
+        public boolean retriable() {
+            return this == DATABASE_UNAVAILABLE || this == TRANSIENT || this == CONFLICT;
         }
     }
 

@@ -34,7 +34,7 @@ public final class CorpusVerifier {
     }
 
     public VerifyReport verify() {
-        try (Connection c = database.connection()) {
+        return database.withConnection("verifying the corpus", c -> {
             List<VerifyReport.Check> checks = new ArrayList<>();
             counts(c, checks);
             List<VerifyReport.DanglingGroup> dangling = new ArrayList<>();
@@ -46,9 +46,7 @@ public final class CorpusVerifier {
                       + " missing documents (of " + refs + " distinct references)"));
             projections(c, checks);
             return new VerifyReport(List.copyOf(checks), List.copyOf(dangling), refs);
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 
     private static void counts(Connection c, List<VerifyReport.Check> checks) throws SQLException {

@@ -1,6 +1,6 @@
 package dev.pokepedia.corpus;
 
-import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.internal.CanonicalStore;
 import dev.pokepedia.corpus.internal.Canonicalizer;
 import dev.pokepedia.corpus.internal.Rebaser;
@@ -92,7 +92,7 @@ public final class DocumentStore {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw unavailable("reading " + id, e);
+            throw SqlFailures.classify("reading " + id, e);
         }
     }
 
@@ -117,17 +117,9 @@ public final class DocumentStore {
         try (CanonicalStore store = new CanonicalStore(dataSource.getConnection())) {
             return work.run(store);
         } catch (SQLException e) {
-            throw unavailable(what, e);
+            throw SqlFailures.classify(what, e);
         }
     }
 
-    private static PokepediaException unavailable(String what, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        // why: deadlocks and serialization failures are worth retrying; the caller's retry policy decides
-        PokepediaException.ErrorCode code = state.isEmpty() || state.startsWith("08") || state.startsWith("57P")
-                || state.startsWith("40") ? PokepediaException.ErrorCode.DATABASE_UNAVAILABLE : PokepediaException.ErrorCode.INTERNAL;
-        return new PokepediaException(code, what + " failed: " + e.getMessage() + " (SQLSTATE " + state + ")",
-                "Check the database; the work is retried.", e);
-    }
 
 }

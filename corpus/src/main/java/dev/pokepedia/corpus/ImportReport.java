@@ -1,6 +1,8 @@
 package dev.pokepedia.corpus;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.corpus.internal.ImportRuns;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,5 +50,10 @@ public record ImportReport(long runId, String source, boolean dryRun, SortedMap<
             return "failed";
         }
         return problems.isEmpty() && invalid.isEmpty() ? "succeeded" : "partial";
+    }
+
+    /** The report as stored in {@code pokepedia_import_runs} and printed by {@code import --json}. */
+    public ObjectNode toJson() {
+        return ImportRuns.toJson(this);
     }
 }

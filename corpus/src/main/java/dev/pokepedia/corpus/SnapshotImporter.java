@@ -2,14 +2,13 @@ package dev.pokepedia.corpus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pokepedia.core.Database;
-import dev.pokepedia.core.DatabaseUnavailableException;
 import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.internal.Canonicalizer;
 import dev.pokepedia.corpus.internal.CanonicalStore;
 import dev.pokepedia.corpus.internal.ImportRuns;
 import dev.pokepedia.corpus.internal.RemovalGuard;
 import dev.pokepedia.corpus.internal.SchemaCatalog;
-import dev.pokepedia.corpus.internal.SnapshotPath;
 import dev.pokepedia.corpus.internal.SnapshotReader;
 import dev.pokepedia.corpus.internal.StoredDocument;
 import java.io.IOException;
@@ -72,7 +71,7 @@ public final class SnapshotImporter {
         String source = options.source().describe();
         try (CanonicalStore store = openStore()) {
             if (!options.dryRun() && !store.tryLock()) {
-                throw new PokepediaException(PokepediaException.ErrorCode.CONFIGURATION,
+                throw new PokepediaException(PokepediaException.ErrorCode.CONFLICT,
                         "Another import is running against this database", "Wait for it to finish, then rerun", null);
             }
             phase.set("comparing with the store");
@@ -138,15 +137,9 @@ public final class SnapshotImporter {
         }
     }
 
-    /** Connection trouble means "rerun when the database is back"; anything else is a statement that failed. */
+    /** One classifier for every module: unavailable (rerun when back), transient (retry), or a bug with its SQLSTATE. */
     private PokepediaException classify(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
-            return lostDatabase(e);
-        }
-        return new PokepediaException(PokepediaException.ErrorCode.INTERNAL, "A database statement failed during " + phase.get()
-                + " (SQLSTATE " + state + "): " + e.getMessage() + "; " + written.get() + " documents of this run were committed",
-                "Committed documents are kept and their projection work stays queued; rerun after fixing the cause", e);
+        return SqlFailures.classify("Importing (" + phase.get() + "; " + written.get() + " documents of this run were committed)", e);
     }
 
     private Instant lap(Map<String, Duration> phases, String name, Instant since) {
@@ -186,12 +179,6 @@ public final class SnapshotImporter {
                     "Use a full api-data snapshot (it ships its schemas) or drop --validate", null);
         }
         return catalog;
-    }
-
-    private DatabaseUnavailableException lostDatabase(SQLException e) {
-        return new DatabaseUnavailableException("Lost the database while importing (" + e.getMessage() + "); "
-                + written.get() + " documents of this run were committed before it",
-                "Bring the database back and rerun: committed documents are skipped, the rest is written", e);
     }
 
     // ---------------------------------------------------------------------------------------------------------

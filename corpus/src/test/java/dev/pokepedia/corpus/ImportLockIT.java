@@ -47,7 +47,7 @@ class ImportLockIT {
             assertThatThrownBy(() -> Imports.archive(pool, Fixtures.mini0606()))
                     .isInstanceOf(PokepediaException.class)
                     .hasMessageContaining("Another import is running")
-                    .extracting(e -> ((PokepediaException) e).code()).isEqualTo(PokepediaException.ErrorCode.CONFIGURATION);
+                    .extracting(e -> ((PokepediaException) e).code()).isEqualTo(PokepediaException.ErrorCode.CONFLICT);
             assertThat(Rows.count(db.database(), "SELECT count(*) FROM pokeapi_resources")).isZero();
             assertThat(Rows.count(db.database(), "SELECT count(*) FROM pokepedia_import_runs")).isZero();
         }

@@ -5,7 +5,6 @@ import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.corpus.InvalidDocumentException;
 import dev.pokepedia.live.internal.CrawlState;
 import dev.pokepedia.live.internal.Refresher;
-import dev.pokepedia.live.internal.SnapshotUpstreams;
 import dev.pokepedia.queue.Message;
 import dev.pokepedia.queue.MessageHandler;
 import dev.pokepedia.queue.PermanentFailureException;
@@ -29,7 +28,8 @@ public final class IngestHandler implements MessageHandler {
     private final Refresher refresher;
     private final MeterRegistry registry;
 
-    public IngestHandler(UpstreamClient upstream, DocumentStore store, CrawlState crawl, SnapshotUpstreams snapshots,
+    // why package-private: it takes the live path's internal collaborators (CrawlState, Refresher); LivePath builds it
+    IngestHandler(UpstreamClient upstream, DocumentStore store, CrawlState crawl, SnapshotUpstreams snapshots,
                          Refresher refresher, MeterRegistry registry) {
         this.upstream = upstream;
         this.store = store;
@@ -74,7 +74,7 @@ public final class IngestHandler implements MessageHandler {
                     p = store.prepare(id, d.body(), base);
                 } catch (InvalidDocumentException e) {
                     // why: usually a body cut short or a broken upstream page; retried with backoff, then dead-lettered
-                    throw new IllegalStateException(base + e.getMessage(), null);
+                    throw new IllegalStateException(base + e.getMessage(), e);
                 }
                 DocumentStore.Change change = store.upsert(java.util.List.of(p), m.source()).get(id);
                 crawl.record(id, uri.toString(), 200, d.etag(), d.lastModified(), p.sha256(), change != DocumentStore.Change.UNCHANGED);

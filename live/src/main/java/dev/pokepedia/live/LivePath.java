@@ -5,8 +5,8 @@ import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.live.internal.CrawlState;
 import dev.pokepedia.live.internal.Refresher;
-import dev.pokepedia.live.internal.SnapshotUpstreams;
 import dev.pokepedia.media.AssetManifest;
+import dev.pokepedia.media.AssetRef;
 import dev.pokepedia.media.AssetSource;
 import dev.pokepedia.media.AssetSources;
 import dev.pokepedia.media.MirrorEngine;
@@ -87,7 +87,7 @@ public final class LivePath implements AutoCloseable {
             return r.enqueued() + " of " + r.listed() + " documents enqueued from " + r.source();
         });
         tasks.put("retry-failed-assets", () -> {
-            List<String[]> unstored = manifest.unstored(true);
+            List<AssetRef> unstored = manifest.unstored(true);
             return LiveQueues.enqueueAssets(queues, unstored) + " of " + unstored.size() + " unstored assets enqueued";
         });
         tasks.put("archive-cleanup", () -> queues.cleanup(Duration.ofDays(7)) + " archived messages older than 7 days deleted");

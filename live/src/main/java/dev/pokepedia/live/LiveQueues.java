@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pokepedia.corpus.DocumentId;
+import dev.pokepedia.media.AssetRef;
 import dev.pokepedia.queue.PermanentFailureException;
 import dev.pokepedia.queue.Queues;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public final class LiveQueues {
         }
     }
 
-    public static String[] parseAsset(String body) {
+    public static AssetRef parseAsset(String body) {
         try {
             JsonNode n = JSON.readTree(body);
             String bucket = n.path("bucket").asText(null);
@@ -79,21 +80,21 @@ public final class LiveQueues {
             if (bucket == null || path == null) {
                 throw new PermanentFailureException("not a sprite message (needs 'bucket' and 'path'): " + body, null);
             }
-            return new String[] {bucket, path};
+            return new AssetRef(bucket, path);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new PermanentFailureException("not a sprite message: " + body, e);
         }
     }
 
     /** Enqueues assets (bucket, path) for the sprite worker, skipping those already waiting; returns how many were sent. */
-    public static long enqueueAssets(Queues queues, List<String[]> assets) {
+    public static long enqueueAssets(Queues queues, List<AssetRef> assets) {
         long sent = 0;
         for (int i = 0; i < assets.size(); i += BATCH) {
             List<String> bodies = new ArrayList<>();
             List<String> keys = new ArrayList<>();
-            for (String[] a : assets.subList(i, Math.min(assets.size(), i + BATCH))) {
-                bodies.add(JSON.createObjectNode().put("bucket", a[0]).put("path", a[1]).toString());
-                keys.add(a[0] + "/" + a[1]);
+            for (AssetRef a : assets.subList(i, Math.min(assets.size(), i + BATCH))) {
+                bodies.add(JSON.createObjectNode().put("bucket", a.bucket()).put("path", a.path()).toString());
+                keys.add(a.bucket() + "/" + a.path());
             }
             sent += queues.sendUnique(SPRITES, bodies, keys).size();
         }

@@ -6,14 +6,11 @@ import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.corpus.DocumentStore;
-import dev.pokepedia.live.internal.SnapshotUpstreams;
 import dev.pokepedia.queue.Queues;
 import java.io.IOException;
 import java.net.URI;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,15 +28,18 @@ import java.util.TreeSet;
 public final class Seeder {
 
     /** What a seed did, per endpoint: documents listed, messages sent (the rest were already waiting). */
-    public record Report(String source, Map<String, long[]> perType) {
+    public record Report(String source, Map<String, Counts> perType) {
         public long listed() {
-            return perType.values().stream().mapToLong(c -> c[0]).sum();
+            return perType.values().stream().mapToLong(Counts::listed).sum();
         }
 
         public long enqueued() {
-            return perType.values().stream().mapToLong(c -> c[1]).sum();
+            return perType.values().stream().mapToLong(Counts::enqueued).sum();
         }
     }
+
+    /** One endpoint's seed: documents listed upstream, messages sent (the rest were already waiting). */
+    public record Counts(long listed, long enqueued) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 1000;
@@ -78,7 +78,7 @@ public final class Seeder {
             }
             endpoints.keySet().retainAll(types);
         }
-        Map<String, long[]> perType = new LinkedHashMap<>();
+        Map<String, Counts> perType = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (var e : endpoints.entrySet()) {
             String type = e.getKey();
@@ -91,7 +91,7 @@ public final class Seeder {
                 if (!first.isObject() || LiveQueues.documentAt(path) == null) {
                     throw new UpstreamException(list + " is neither a PokeAPI list (no 'count') nor a known document", false, null, null);
                 }
-                perType.put(type, new long[] {1, enqueue(List.of(path), base, snapshot)});
+                perType.put(type, new Counts(1, enqueue(List.of(path), base, snapshot)));
                 continue;
             }
             counts.put(type, count);
@@ -114,7 +114,7 @@ public final class Seeder {
                 paths.add(gone);
             }
             long sent = enqueue(new ArrayList<>(paths), base, snapshot);
-            perType.put(type, new long[] {listed, sent});
+            perType.put(type, new Counts(listed, sent));
         }
         store.saveEndpointCounts(counts, http ? base : snapshot);
         return new Report(http ? base : snapshot, perType);
@@ -137,22 +137,21 @@ public final class Seeder {
     /** Paths of live stored documents of this endpoint (and its encounters) that the list did not mention. */
     private List<String> storedNotListed(String type, Set<String> listed) {
         List<String> out = new ArrayList<>();
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT resource_type, resource_key FROM pokeapi_resources WHERE resource_type IN (?, ?) AND deleted_at IS NULL")) {
-            ps.setString(1, type);
-            ps.setString(2, type.equals("pokemon") ? DocumentId.ENCOUNTERS : type);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String p = new DocumentId(rs.getString(1), rs.getString(2)).apiPath();
-                    if (!listed.contains(p)) {
-                        out.add(p);
+        return database.withConnection("listing stored documents the upstream no longer lists", c -> {
+            try (PreparedStatement ps = c.prepareStatement( "SELECT resource_type, resource_key FROM pokeapi_resources WHERE resource_type IN (?, ?) AND deleted_at IS NULL")) {
+                ps.setString(1, type);
+                ps.setString(2, type.equals("pokemon") ? DocumentId.ENCOUNTERS : type);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String p = new DocumentId(rs.getString(1), rs.getString(2)).apiPath();
+                        if (!listed.contains(p)) {
+                            out.add(p);
+                        }
                     }
                 }
+                return out;
             }
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
-        return out;
+        });
     }
 
     private JsonNode fetchJson(URI uri) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.pokepedia.live;
 import dev.failsafe.CircuitBreaker;
 import dev.pokepedia.media.Asset;
 import dev.pokepedia.media.AssetManifest;
+import dev.pokepedia.media.AssetRef;
 import dev.pokepedia.media.AssetSource;
 import dev.pokepedia.media.MirrorEngine;
 import dev.pokepedia.media.MirrorReport;
@@ -42,8 +43,8 @@ public final class SpriteHandler implements MessageHandler {
 
     @Override
     public void handle(Message message) throws Exception {
-        String[] where = LiveQueues.parseAsset(message.body());
-        Optional<Asset> found = manifest.find(where[0], where[1]);
+        AssetRef where = LiveQueues.parseAsset(message.body());
+        Optional<Asset> found = manifest.find(where.bucket(), where.path());
         if (found.isEmpty()) {
             count("unknown"); // why: no document references it any more; nothing to do
             return;

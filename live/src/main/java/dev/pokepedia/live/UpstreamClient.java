@@ -4,7 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
-import dev.pokepedia.media.internal.HttpRetryAfter;
+import dev.pokepedia.core.HttpRetryAfter;
 import dev.pokepedia.queue.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

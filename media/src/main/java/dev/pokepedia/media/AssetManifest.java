@@ -1,6 +1,7 @@
 package dev.pokepedia.media;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.core.PlannerStatistics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,27 +48,25 @@ public final class AssetManifest {
 
     /** Adds every media URL referenced by documents that changed since the last refresh. */
     public Refresh refresh() {
-        try (Connection c = database.connection(); Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            // why: several workers refresh after storing documents; one at a time, the later one finds the work done
-            // instead of scanning the same documents and deadlocking on the same rows
-            st.execute("SELECT pg_advisory_xact_lock(hashtext('pokepedia:asset-manifest'))");
-            Refresh r;
-            try (ResultSet rs = st.executeQuery("SELECT * FROM pokepedia_refresh_asset_manifest()")) {
-                rs.next();
-                r = new Refresh(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        return database.inTransaction("refreshing the asset manifest", c -> {
+            try (Statement st = c.createStatement()) {
+                // why: several workers refresh after storing documents; one at a time, the later one finds the work done
+                // instead of scanning the same documents and deadlocking on the same rows
+                st.execute("SELECT pg_advisory_xact_lock(hashtext('pokepedia:asset-manifest'))");
+                Refresh r;
+                try (ResultSet rs = st.executeQuery("SELECT * FROM pokepedia_refresh_asset_manifest()")) {
+                    rs.next();
+                    r = new Refresh(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                }
+                // why: without statistics (a new manifest; autovacuum late, or off as on the development machine) the planner
+                // misjudged the 56k rows and a bulk run's lookups took 100-200 ms each instead of 10-50. The row count
+                // decides, not modified rows: every mirror run rewrites most rows' status, which moves no plan, and
+                // analyzing (~0.1 s) after each run would cost every rerun that.
+                PlannerStatistics.refreshIfStale(st, "pokepedia_assets", "asset_kind, bucket, path, status, missing_from",
+                        PlannerStatistics.Drift.ROW_COUNT);
+                return r;
             }
-            // why: without statistics (a new manifest; autovacuum late, or off as on the development machine) the planner
-            // misjudged the 56k rows and a bulk run's lookups took 100-200 ms each instead of 10-50. The row count
-            // decides, not modified rows: every mirror run rewrites most rows' status, which moves no plan, and
-            // analyzing (~0.1 s) after each run would cost every rerun that.
-            PlannerStatistics.refreshIfStale(st, "pokepedia_assets", "asset_kind, bucket, path, status, missing_from",
-                    PlannerStatistics.Drift.ROW_COUNT);
-            c.commit();
-            return r;
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 
     /** Assets of one kind ({@code sprite} | {@code cry}) to work on; with {@code includeStored} also those already stored. */
@@ -75,18 +74,18 @@ public final class AssetManifest {
         String sql = "SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE asset_kind = ?"
                 + (includeStored ? "" : " AND status <> 'stored'");
         List<Asset> out = new ArrayList<>();
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, kind);
-            ps.setFetchSize(5000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(asset(rs));
+        return database.withConnection("listing due " + kind + " assets", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, kind);
+                ps.setFetchSize(5000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(asset(rs));
+                    }
                 }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 
     /**
@@ -101,8 +100,7 @@ public final class AssetManifest {
                 + " WHERE a.asset_kind = ? AND NOT (" + ODD_PATH.replace("path", "a.path") + ")" + unstored
                 + " UNION ALL SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE a.asset_kind = ? AND (" + ODD_PATH + ")" + unstored;
         List<Asset> out = new ArrayList<>();
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
+        return database.inTransaction("listing due " + kind + " assets of the source", c -> {
             cachedTablePlanning(c);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, c.createArrayOf("text", paths.toArray()));
@@ -115,11 +113,8 @@ public final class AssetManifest {
                     }
                 }
             }
-            c.commit();
             return out;
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 
     /**
@@ -155,8 +150,7 @@ public final class AssetManifest {
         String update = "UPDATE pokepedia_assets a SET status = 'missing', missing_from = ?, last_error = NULL, attempts = 0, updated_at = now()"
                 + where + " AND " + needsChange;
         String sample = "SELECT a.bucket, a.path" + absent + " AND a.status <> 'stored' LIMIT " + EXAMPLES;
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
+        return database.inTransaction("recording " + kind + " assets absent from " + source, c -> {
             cachedTablePlanning(c);
             java.sql.Array listed = c.createArrayOf("text", present.toArray());
             Map<String, long[]> counts = new LinkedHashMap<>();
@@ -195,11 +189,8 @@ public final class AssetManifest {
                     }
                 }
             }
-            c.commit();
             return new Absent(counts, changedRows, examples);
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 
     /** Paths a folder source must refuse by name rather than report absent. */
@@ -209,96 +200,111 @@ public final class AssetManifest {
 
     /** The storage the stored rows describe ({@link ObjectStore#describe()}), if a mirror run recorded one. */
     public java.util.Optional<String> storageTarget() {
-        try (Connection c = database.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT target FROM pokepedia_asset_storage")) {
-            return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        return database.withConnection("reading the recorded storage", c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT target FROM pokepedia_asset_storage")) {
+                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.<String>empty();
+            }
+        });
     }
 
     /** Whether any asset is recorded as stored. */
     public boolean anyStored() {
-        try (Connection c = database.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pokepedia_assets WHERE status = 'stored')")) {
-            rs.next();
-            return rs.getBoolean(1);
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        return database.withConnection("checking for stored assets", c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pokepedia_assets WHERE status = 'stored')")) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        });
     }
 
     /** Records that the stored rows now describe {@code target}. */
     public void recordStorageTarget(String target) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO pokepedia_asset_storage (target) VALUES (?)
-                ON CONFLICT (singleton) DO UPDATE SET target = excluded.target, updated_at = now()""")) {
-            ps.setString(1, target);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        database.withConnection("recording the storage", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO pokepedia_asset_storage (target) VALUES (?)
+                    ON CONFLICT (singleton) DO UPDATE SET target = excluded.target, updated_at = now()""")) {
+                ps.setString(1, target);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** One asset by its place in storage. */
     public java.util.Optional<Asset> find(String bucket, String path) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE bucket = ? AND path = ?")) {
-            ps.setString(1, bucket);
-            ps.setString(2, path);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(asset(rs)) : java.util.Optional.empty();
+        return database.withConnection("reading asset " + bucket + "/" + path, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE bucket = ? AND path = ?")) {
+                ps.setString(1, bucket);
+                ps.setString(2, path);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(asset(rs)) : java.util.Optional.<Asset>empty();
+                }
             }
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 
     /**
      * Where (bucket, path) of the assets that the given documents reference and that are not stored yet (pending
      * or failed): what a crawler hands to the sprite worker after storing those documents.
      */
-    public List<String[]> unstoredReferencedBy(Collection<String[]> documents) {
+    public List<AssetRef> unstoredReferencedBy(Collection<DocumentId> documents) {
         if (documents.isEmpty()) {
             return List.of();
         }
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT DISTINCT a.bucket, a.path
-                  FROM unnest(?::text[], ?::text[]) AS d(t, k)
-                  JOIN pokepedia_asset_refs r ON r.resource_type = d.t AND r.resource_id = d.k
-                  JOIN pokepedia_assets a ON a.bucket = r.bucket AND a.path = r.path
-                 WHERE a.status IN ('pending', 'failed')
-                 ORDER BY 1, 2""")) {
-            ps.setArray(1, c.createArrayOf("text", documents.stream().map(d -> d[0]).toArray()));
-            ps.setArray(2, c.createArrayOf("text", documents.stream().map(d -> d[1]).toArray()));
-            List<String[]> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2)});
+        return database.withConnection("listing unstored assets of " + documents.size() + " document(s)", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT DISTINCT a.bucket, a.path
+                      FROM unnest(?::text[], ?::text[]) AS d(t, k)
+                      JOIN pokepedia_asset_refs r ON r.resource_type = d.t AND r.resource_id = d.k
+                      JOIN pokepedia_assets a ON a.bucket = r.bucket AND a.path = r.path
+                     WHERE a.status IN ('pending', 'failed')
+                     ORDER BY 1, 2""")) {
+                ps.setArray(1, c.createArrayOf("text", documents.stream().map(DocumentId::type).toArray()));
+                ps.setArray(2, c.createArrayOf("text", documents.stream().map(DocumentId::key).toArray()));
+                List<AssetRef> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AssetRef(rs.getString(1), rs.getString(2)));
+                    }
                 }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
+    }
+
+    /**
+     * Sets failed assets (of one bucket, or all when {@code bucket} is null) back to pending, so the next media run or
+     * sprite worker fetches them again; returns how many.
+     */
+    public int resetFailed(String bucket) {
+        return database.withConnection("setting failed assets back to pending", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE pokepedia_assets SET status = 'pending', last_error = NULL, updated_at = now()
+                     WHERE status = 'failed' AND (?::text IS NULL OR bucket = ?)""")) {
+                ps.setString(1, bucket);
+                ps.setString(2, bucket);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Where (bucket, path) of every asset not stored yet, optionally first setting failed ones back to pending. */
-    public List<String[]> unstored(boolean resetFailed) {
-        try (Connection c = database.connection(); Statement st = c.createStatement()) {
-            if (resetFailed) {
-                st.executeUpdate("UPDATE pokepedia_assets SET status = 'pending', updated_at = now() WHERE status = 'failed'");
-            }
-            List<String[]> out = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT bucket, path FROM pokepedia_assets WHERE status = 'pending' ORDER BY bucket, path")) {
-                while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+    public List<AssetRef> unstored(boolean resetFailed) {
+        if (resetFailed) {
+            resetFailed(null);
         }
+        return database.withConnection("listing unstored assets", c -> {
+            try (Statement st = c.createStatement()) {
+                List<AssetRef> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("SELECT bucket, path FROM pokepedia_assets WHERE status = 'pending' ORDER BY bucket, path")) {
+                    while (rs.next()) {
+                        out.add(new AssetRef(rs.getString(1), rs.getString(2)));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     /**
@@ -319,8 +325,7 @@ public final class AssetManifest {
                 others.add(o);
             }
         }
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
+        database.inTransaction("recording " + outcomes.size() + " asset outcome(s)", c -> {
             try (Statement st = c.createStatement()) {
                 // why: losing the last moment of records in a crash only means those objects are found intact in the
                 // store (same SHA-256) on the rerun; not waiting for WAL flushes makes recording several times faster
@@ -332,10 +337,8 @@ public final class AssetManifest {
             if (!others.isEmpty()) {
                 recordOthers(c, others);
             }
-            c.commit();
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+            return null;
+        });
     }
 
     private static void recordMissing(Connection c, String source, List<Long> ids) throws SQLException {
@@ -410,14 +413,14 @@ public final class AssetManifest {
                        coalesce(sum(bytes) FILTER (WHERE status = 'stored'), 0)
                   FROM pokepedia_assets GROUP BY bucket ORDER BY bucket""";
         Map<String, BucketState> out = new LinkedHashMap<>();
-        try (Connection c = database.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.put(rs.getString(1), new BucketState(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7)));
+        return database.withConnection("counting assets per bucket", c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new BucketState(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), rs.getLong(7)));
+                }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 }

@@ -1,8 +1,9 @@
 package dev.pokepedia.media;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.core.Sha256;
+import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.VerifyReport;
-import dev.pokepedia.corpus.internal.Canonicalizer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -79,7 +80,7 @@ public final class MediaVerifier {
                 }
             }
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("checking the projections' media paths", e);
         }
         return new VerifyReport.Check("media paths", n == 0, n == 0
                 ? "every sprite and cry path in pokepedia_pokemon is stored or listed as missing"
@@ -94,7 +95,7 @@ public final class MediaVerifier {
                 stored.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
             }
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("listing stored assets to re-hash", e);
         }
         List<String> bad = Collections.synchronizedList(new ArrayList<>());
         List<String[]> broken = Collections.synchronizedList(new ArrayList<>());
@@ -106,7 +107,7 @@ public final class MediaVerifier {
                 pool.execute(() -> {
                     try {
                         Optional<byte[]> bytes = store.get(s[0], s[1]);
-                        String why = bytes.isEmpty() ? "object is gone" : Canonicalizer.sha256(bytes.get()).equals(s[2]) ? null : "SHA-256 differs";
+                        String why = bytes.isEmpty() ? "object is gone" : Sha256.hex(bytes.get()).equals(s[2]) ? null : "SHA-256 differs";
                         if (why != null) {
                             mismatches.incrementAndGet();
                             broken.add(s);
@@ -156,7 +157,7 @@ public final class MediaVerifier {
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
+            throw SqlFailures.classify("marking mismatched assets for re-mirroring", e);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.pokepedia.media;
 
-import dev.pokepedia.corpus.internal.Canonicalizer;
+import dev.pokepedia.core.Sha256;
 import dev.pokepedia.media.AssetManifest.Outcome;
 import dev.pokepedia.media.internal.ContentTypes;
 import java.time.Clock;
@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -244,7 +245,7 @@ public final class MirrorEngine {
         private final List<String> missing;
         private final List<Outcome> pending = new ArrayList<>();
         private final Recorder recorder = new Recorder();
-        private final Map<String, long[]> perBucket = new ConcurrentHashMap<>(); // stored, unchanged, missing, failed, bytes, asked
+        private final Map<String, Tally> perBucket = new ConcurrentHashMap<>();
 
         private final Function<String, Map<String, Long>> lister;
         private final boolean checkStore; // ask the store about assets recorded as stored, too
@@ -264,7 +265,7 @@ public final class MirrorEngine {
             boolean same = !options.rehash() && !checkStore && "stored".equals(a.status()) && a.storedSha256() != null
                     && sourceStamp.equals(a.sourceStamp());
             if (same) {
-                count(a, 1, 0);
+                tally(a, Result.UNCHANGED, 0);
             }
             return same;
         }
@@ -284,7 +285,7 @@ public final class MirrorEngine {
                     failed(a, a.bucket() + "/" + a.path() + " from " + source.describe() + " " + problem);
                     return;
                 }
-                String sha = Canonicalizer.sha256(bytes);
+                String sha = Sha256.hex(bytes);
                 String type = ContentTypes.forPath(a.path());
                 boolean recorded = "stored".equals(a.status()) && sha.equals(a.storedSha256());
                 Outcome stored = new Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null, stamp);
@@ -292,7 +293,7 @@ public final class MirrorEngine {
                     if (stamp != null && !stamp.equals(a.sourceStamp()) && !options.dryRun()) {
                         record(stored); // why: same bytes under a new stamp (touched, copied); the next run need not read it
                     }
-                    count(a, 1, 0);
+                    tally(a, Result.UNCHANGED, 0);
                     return;
                 }
                 // why: not recorded as stored (new, or written just before a kill) or asked to check: ask the store,
@@ -304,14 +305,14 @@ public final class MirrorEngine {
                     if (!options.dryRun() && (!recorded || (stamp != null && !stamp.equals(a.sourceStamp())))) {
                         record(stored);
                     }
-                    count(a, 1, 0);
+                    tally(a, Result.UNCHANGED, 0);
                     return;
                 }
                 if (!options.dryRun()) {
                     store.put(a.bucket(), a.path(), bytes, type, sha);
                     record(stored);
                 }
-                count(a, 0, bytes.length);
+                tally(a, Result.STORED, bytes.length);
             } catch (StorageException e) {
                 // why: the hint says what to do (free space, check credentials); this line is all a user sees of it
                 failed(a, e.getMessage() + (e.hint() == null || e.hint().isBlank() ? "" : " — " + e.hint()));
@@ -324,7 +325,7 @@ public final class MirrorEngine {
         @Override
         public void missing(Asset a, String reason) {
             if ("stored".equals(a.status())) {
-                count(a, 1, 0); // why: a source lacking a file we already hold does not undo it
+                tally(a, Result.UNCHANGED, 0); // why: a source lacking a file we already hold does not undo it
                 return;
             }
             boolean known = "missing".equals(a.status()) && source.describe().equals(a.missingFrom());
@@ -334,7 +335,7 @@ public final class MirrorEngine {
             if (missing.size() < EXAMPLES) {
                 missing.add(a.bucket() + "/" + a.path() + ": " + reason);
             }
-            tally(a, 2, 0);
+            tally(a, Result.MISSING, 0);
         }
 
         @Override
@@ -346,20 +347,11 @@ public final class MirrorEngine {
                 failures.add(error);
             }
             log.debug("failed: {}", error);
-            tally(a, 3, 0);
+            tally(a, Result.FAILED, 0);
         }
 
-        private void count(Asset a, int unchanged, long bytes) {
-            tally(a, unchanged == 1 ? 1 : 0, bytes);
-        }
-
-        private void tally(Asset a, int slot, long bytes) {
-            long[] c = perBucket.computeIfAbsent(a.bucket(), b -> new long[6]);
-            synchronized (c) {
-                c[slot]++;
-                c[4] += bytes;
-                c[5]++;
-            }
+        private void tally(Asset a, Result result, long bytes) {
+            perBucket.computeIfAbsent(a.bucket(), b -> new Tally()).add(result, bytes);
             progress.done.incrementAndGet();
             progress.bytes.addAndGet(bytes);
         }
@@ -390,8 +382,28 @@ public final class MirrorEngine {
 
         Map<String, MirrorReport.Counts> counts() {
             Map<String, MirrorReport.Counts> out = new TreeMap<>();
-            perBucket.forEach((b, c) -> out.put(b, new MirrorReport.Counts(c[0], c[1], c[2], c[3], c[4], c[5])));
+            perBucket.forEach((b, t) -> out.put(b, t.counts()));
             return out;
+        }
+    }
+
+    /** What became of one asset the source delivered. */
+    private enum Result { STORED, UNCHANGED, MISSING, FAILED }
+
+    /** One bucket's running counts; every asset adds one result (and its bytes when written). */
+    private static final class Tally {
+        private final EnumMap<Result, Long> results = new EnumMap<>(Result.class);
+        private long bytes;
+
+        synchronized void add(Result result, long written) {
+            results.merge(result, 1L, Long::sum);
+            bytes += written;
+        }
+
+        synchronized MirrorReport.Counts counts() {
+            long asked = results.values().stream().mapToLong(Long::longValue).sum();
+            return new MirrorReport.Counts(results.getOrDefault(Result.STORED, 0L), results.getOrDefault(Result.UNCHANGED, 0L),
+                    results.getOrDefault(Result.MISSING, 0L), results.getOrDefault(Result.FAILED, 0L), bytes, asked);
         }
     }
 

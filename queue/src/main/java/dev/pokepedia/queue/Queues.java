@@ -253,6 +253,11 @@ public final class Queues implements AutoCloseable {
         return sql.stats();
     }
 
+    /** Messages of {@code queue} finished per minute over the last {@code window} (minutes without any are absent). */
+    public List<QueueThroughput> throughput(String queue, Duration window) {
+        return sql.throughput(queue, window);
+    }
+
     @Override
     public void close() {
         hub.close();

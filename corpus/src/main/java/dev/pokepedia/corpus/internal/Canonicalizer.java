@@ -11,12 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pokepedia.core.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
-import java.util.HexFormat;
 
 /**
  * Turns a document's bytes into canonical JSON: minified, object keys sorted, so the SHA-256 only changes when the
@@ -252,28 +250,7 @@ public final class Canonicalizer {
         return mapper;
     }
 
-    /** Never updated; each hash works on a copy. */
-    private static final MessageDigest SHA256_PROTOTYPE = newSha256();
-
     public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            // why: a copy of a ready digest skips getInstance's provider lookup and algorithm-constraint checks, a
-            // few microseconds that showed up as 4 % of a media copy's CPU (one hash per file)
-            return (MessageDigest) SHA256_PROTOTYPE.clone();
-        } catch (CloneNotSupportedException e) {
-            return newSha256();
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(bytes);
     }
 }

@@ -1,6 +1,7 @@
 package dev.pokepedia.corpus.internal;
 
 import dev.pokepedia.core.CountingInputStream;
+import dev.pokepedia.corpus.SnapshotPath;
 import dev.pokepedia.corpus.SnapshotSource;
 import dev.pokepedia.corpus.SourceException;
 import java.io.BufferedInputStream;

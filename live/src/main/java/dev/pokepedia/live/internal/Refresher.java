@@ -7,9 +7,9 @@ import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.live.LiveQueues;
 import dev.pokepedia.media.AssetManifest;
+import dev.pokepedia.media.AssetRef;
 import dev.pokepedia.queue.Queues;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +41,7 @@ public final class Refresher implements AutoCloseable {
     private final Condition reported = lock.newCondition();
     private final Condition passed = lock.newCondition();
     private final RetryPolicy<Object> retry = RetryPolicy.builder()
-            .handleIf(e -> e instanceof PokepediaException p && p.code() == PokepediaException.ErrorCode.DATABASE_UNAVAILABLE)
+            .handleIf(e -> e instanceof PokepediaException p && p.code().retriable())
             .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(2)).withJitter(0.5).withMaxRetries(5).build();
     private Set<DocumentId> changed = new HashSet<>();
     private long reportedCount;
@@ -122,7 +122,7 @@ public final class Refresher implements AutoCloseable {
                     lock.unlock();
                 }
             } catch (RuntimeException e) {
-                log.warn("Refreshing projections/media for {} document(s) failed ({}); retrying with the next pass", batch.size(), e.getMessage());
+                log.warn("Refreshing projections/media for {} document(s) failed; retrying with the next pass", batch.size(), e);
                 lock.lock();
                 try {
                     changed.addAll(batch);
@@ -135,17 +135,12 @@ public final class Refresher implements AutoCloseable {
 
     private void pass(Set<DocumentId> batch) {
         store.refreshProjections();
-        List<String[]> docs = new ArrayList<>();
-        for (DocumentId id : batch) {
-            if (MEDIA_TYPES.contains(id.type())) {
-                docs.add(new String[] {id.type(), id.key()});
-            }
-        }
+        List<DocumentId> docs = batch.stream().filter(id -> MEDIA_TYPES.contains(id.type())).toList();
         if (docs.isEmpty()) {
             return;
         }
         manifest.refresh();
-        List<String[]> assets = manifest.unstoredReferencedBy(docs);
+        List<AssetRef> assets = manifest.unstoredReferencedBy(docs);
         LiveQueues.enqueueAssets(queues, assets);
     }
 

@@ -28,7 +28,7 @@ public final class ScheduleRunner implements AutoCloseable {
                         wait = until.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : until.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : until;
                     }
                 } catch (RuntimeException e) {
-                    log.warn("Scheduler tick failed ({}); trying again in {} s", e.getMessage(), MAX_WAIT.toSeconds());
+                    log.warn("Scheduler tick failed; trying again in {} s", MAX_WAIT.toSeconds(), e);
                 }
                 try {
                     Thread.sleep(wait); // why: waiting for wall-clock time is this thread's whole job

@@ -2,7 +2,6 @@ package dev.pokepedia.live.schedule;
 
 import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.core.Database;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -67,21 +66,21 @@ public final class Scheduler {
     }
 
     public List<Schedule> list() {
-        List<Schedule> out = new ArrayList<>();
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT name, cron, task, enabled, next_run_at, last_run_at, last_result, last_duration_ms, last_error, last_summary
-                  FROM pokepedia_schedules ORDER BY name""");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long ms = rs.getLong(8);
-                Duration d = rs.wasNull() ? null : Duration.ofMillis(ms);
-                out.add(new Schedule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), instant(rs, 5),
-                        instant(rs, 6), rs.getString(7), d, rs.getString(9), rs.getString(10)));
+        return database.withConnection("reading the schedules", c -> {
+            List<Schedule> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT name, cron, task, enabled, next_run_at, last_run_at, last_result, last_duration_ms, last_error, last_summary
+                      FROM pokepedia_schedules ORDER BY name""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long ms = rs.getLong(8);
+                    Duration d = rs.wasNull() ? null : Duration.ofMillis(ms);
+                    out.add(new Schedule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), instant(rs, 5),
+                            instant(rs, 6), rs.getString(7), d, rs.getString(9), rs.getString(10)));
+                }
             }
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
-        return out;
+            return out;
+        });
     }
 
     public Optional<Schedule> get(String name) {
@@ -148,7 +147,7 @@ public final class Scheduler {
         } catch (Exception e) {
             result = "failed";
             error = e.getMessage() == null ? e.toString() : e.getMessage();
-            log.warn("Schedule '{}' ({}) failed: {}", s.name(), s.task(), error);
+            log.warn("Schedule '{}' ({}) failed: {}", s.name(), s.task(), error, e);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         update("UPDATE pokepedia_schedules SET last_result = ?, last_duration_ms = ?, last_error = ?, last_summary = ? WHERE name = ?",
@@ -167,14 +166,14 @@ public final class Scheduler {
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+        return database.withConnection("updating the schedules", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                return ps.executeUpdate();
             }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Database.unavailable(database.config(), e);
-        }
+        });
     }
 
     private static Instant instant(ResultSet rs, int col) throws SQLException {

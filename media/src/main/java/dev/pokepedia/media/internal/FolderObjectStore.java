@@ -1,6 +1,6 @@
 package dev.pokepedia.media.internal;
 
-import dev.pokepedia.corpus.internal.Canonicalizer;
+import dev.pokepedia.core.Sha256;
 import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.media.StorageException;
 import java.io.IOException;
@@ -132,7 +132,7 @@ public final class FolderObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> head(String bucket, String path) {
         // why: files carry no metadata we could trust portably, so the hash is computed; sprites and cries are small
-        return get(bucket, path).map(b -> new StoredObject(b.length, Canonicalizer.sha256(b), ContentTypes.forPath(path)));
+        return get(bucket, path).map(b -> new StoredObject(b.length, Sha256.hex(b), ContentTypes.forPath(path)));
     }
 
     @Override
@@ -280,7 +280,7 @@ public final class FolderObjectStore implements ObjectStore {
             try {
                 String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
                 String ns = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
-                String h = Canonicalizer.sha256((boot + "|" + ns).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 8);
+                String h = dev.pokepedia.core.Sha256.hex((boot + "|" + ns).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 8);
                 return h.equals("00000000") ? "00000001" : h;
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
                 return "00000000"; // not Linux: pids are not comparable, so leftovers are judged by age alone

@@ -4,6 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
+import dev.pokepedia.core.HttpRetryAfter;
 import dev.pokepedia.media.Asset;
 import dev.pokepedia.media.AssetSource;
 import java.io.ByteArrayOutputStream;

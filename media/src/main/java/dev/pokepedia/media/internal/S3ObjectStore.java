@@ -1,5 +1,6 @@
 package dev.pokepedia.media.internal;
 
+import dev.pokepedia.core.Throwables;
 import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.media.StorageException;
 import java.io.ByteArrayInputStream;
@@ -338,7 +339,7 @@ public final class S3ObjectStore implements ObjectStore {
             return new StorageException("S3 " + operation + " of " + target + where + " was interrupted", "", true, e);
         }
         boolean timeout = e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException;
-        if (timeout || e instanceof SdkClientException && hasIoCause(e)) {
+        if (timeout || e instanceof SdkClientException && Throwables.hasCause(e, IOException.class)) {
             return new StorageException("S3 " + operation + " of " + target + where + " failed: could not reach the"
                     + " storage service (" + rootMessage(e) + ")", "check that the storage service at "
                     + describe() + " is running and reachable; the next run retries", true, e);
@@ -349,15 +350,6 @@ public final class S3ObjectStore implements ObjectStore {
 
     private static String errorCode(AwsServiceException e) {
         return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    }
-
-    private static boolean hasIoCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,6 +1,8 @@
 package dev.pokepedia.queue.internal;
 
+import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.core.PokepediaException.ErrorCode;
+import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.queue.ArchivedMessage;
 import dev.pokepedia.queue.Message;
 import dev.pokepedia.queue.OutgoingMessage;
@@ -10,12 +12,12 @@ import dev.pokepedia.queue.QueueMetrics;
 import dev.pokepedia.queue.QueueNotFoundException;
 import dev.pokepedia.queue.QueueSettings;
 import dev.pokepedia.queue.QueueStats;
+import dev.pokepedia.queue.QueueThroughput;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +59,10 @@ public final class QueueSql {
         }
     }
 
-    /** Maps SQLSTATEs to our exceptions: PQ001 unknown queue, 22xxx bad input, 08xxx/pool timeouts unavailable. */
+    /**
+     * The queue's own SQLSTATEs first (PQ001 unknown queue, 22xxx a body or headers that are not JSON); the rest is
+     * {@link SqlFailures}' call: unavailable, transient, or a bug.
+     */
     public static QueueException translate(String what, String queue, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.equals("PQ001")) {
@@ -67,13 +72,9 @@ public final class QueueSql {
             return new QueueException(ErrorCode.INVALID_DOCUMENTS, what + " on queue '" + queue + "' was rejected: " + firstLine(e.getMessage()),
                     "Message bodies must be valid JSON, headers a JSON object or null.", e);
         }
-        // why an empty state too: the pool and the driver's client side (closed pool, broken socket) set none
-        if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P") || e instanceof SQLTransientConnectionException) {
-            return new QueueException(ErrorCode.DATABASE_UNAVAILABLE, what + " on queue '" + queue + "' failed: the database is unreachable ("
-                    + firstLine(e.getMessage()) + ")", "Check that the server is running; messages are safe in the table and come back after their visibility timeout.", e);
-        }
-        return new QueueException(ErrorCode.INTERNAL, what + " on queue '" + queue + "' failed: " + firstLine(e.getMessage())
-                + " (SQLSTATE " + state + ")", "", e);
+        // why re-wrapped: every failure of the queue API is a QueueException, whatever its family
+        PokepediaException p = SqlFailures.classify(what + " on queue '" + queue + "'", e);
+        return new QueueException(p.code(), p.getMessage(), p.hint(), e);
     }
 
     private static String firstLine(String s) {
@@ -360,6 +361,23 @@ public final class QueueSql {
                     Duration oldest = rs.wasNull() ? null : Duration.ofNanos((long) (age * 1e9));
                     out.add(new QueueStats(rs.getString(1), rs.getLong(2), rs.getLong(3), oldest, rs.getLong(5),
                             rs.getLong(6), rs.getBoolean(7)));
+                }
+                return out;
+            }
+        });
+    }
+
+    public List<QueueThroughput> throughput(String queue, Duration window) {
+        return run("throughput", queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT minute, processed FROM pokepedia_queue_throughput(?, " + INTERVAL + ") ORDER BY minute")) {
+                ps.setString(1, queue);
+                ps.setLong(2, micros(window));
+                List<QueueThroughput> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new QueueThroughput(rs.getTimestamp(1).toInstant(), rs.getLong(2)));
+                    }
                 }
                 return out;
             }

@@ -168,10 +168,14 @@ public final class QueueWorker {
                 try {
                     got = sql.read(queue, config.visibilityTimeout(), want, config.maxAttempts());
                     failures = 0;
+                } catch (QueueNotFoundException e) {
+                    // why: a dropped queue does not come back by waiting; stop claiming instead of retrying forever
+                    log.error("Queue '{}' no longer exists; this worker stops claiming from it", queue, e);
+                    return;
                 } catch (RuntimeException e) {
                     failures++;
                     if (failures == 1 || failures % 50 == 0) {
-                        log.warn("Queue '{}': claiming failed {} time(s) in a row ({}); retrying with backoff", queue, failures, e.getMessage());
+                        log.warn("Queue '{}': claiming failed {} time(s) in a row; retrying with backoff", queue, failures, e);
                     }
                     hub.await(queue, generation, DATABASE_BACKOFF.delay(failures, ThreadLocalRandom.current()).toNanos());
                     continue;
@@ -273,8 +277,8 @@ public final class QueueWorker {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Queue '{}': could not record the failure of message {} ({}); it comes back after its visibility timeout",
-                    queue, m.id(), e.getMessage());
+            log.warn("Queue '{}': could not record the failure of message {}; it comes back after its visibility timeout",
+                    queue, m.id(), e);
         }
     }
 
@@ -303,8 +307,8 @@ public final class QueueWorker {
         try {
             handedBack.increment(sql.release(queue, ids));
         } catch (RuntimeException e) {
-            log.warn("Queue '{}': could not hand back {} unstarted messages ({}); they come back after their visibility timeout",
-                    queue, ids.size(), e.getMessage());
+            log.warn("Queue '{}': could not hand back {} unstarted messages; they come back after their visibility timeout",
+                    queue, ids.size(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pokepedia.server.internal;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.server.AdminActions;
 import dev.pokepedia.server.AdminPassword;
@@ -52,14 +53,14 @@ public final class AdminRoutes {
     private final SameOrigin sameOrigin;
 
     /** @param base the URL clients use for this server (the {@code --public-url}, else the bound address) */
-    public AdminRoutes(Database db, ServerOptions options, URI base, Queues queues, QueueStats stats, AdminActions actions) {
+    public AdminRoutes(Database db, ServerOptions options, URI base, Queues queues, AdminActions actions) {
         this.db = db;
         this.sameOrigin = new SameOrigin(base);
         this.queues = queues;
         this.actions = actions;
         this.auth = new AdminAuth(options.adminPassword(), options.clock());
         this.throttle = new LoginThrottle(5, 50, Duration.ofMinutes(15), Duration.ofSeconds(1), options.clock());
-        this.dashboard = new Dashboard(db, queues, stats, options.clock());
+        this.dashboard = new Dashboard(db, queues, options.clock());
         this.actionLog = new ActionLog(options.clock());
     }
 
@@ -249,16 +250,7 @@ public final class AdminRoutes {
         if (bucket != null && !bucket.isEmpty() && !ENDPOINT.matcher(bucket).matches()) {
             throw ApiException.badParameter("bucket", "bucket must be a bucket name such as pokedex-sprites: got '" + Text.clip(bucket) + "'");
         }
-        int n;
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE pokepedia_assets SET status = 'pending', last_error = NULL, updated_at = now()
-                      WHERE status = 'failed' AND (?::text IS NULL OR bucket = ?)""")) {
-            String b = bucket == null || bucket.isEmpty() ? null : bucket;
-            ps.setString(1, b);
-            ps.setString(2, b);
-            n = ps.executeUpdate();
-        }
+        int n = new AssetManifest(db).resetFailed(bucket == null || bucket.isEmpty() ? null : bucket);
         String outcome = n + " failed assets" + (bucket == null || bucket.isEmpty() ? "" : " of " + bucket)
                 + " marked pending (the next media run or sprite worker fetches them)";
         actionLog.record("retry failed assets", outcome, false);

@@ -2,7 +2,10 @@ package dev.pokepedia.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pokepedia.core.Database;
+import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.queue.ArchivedMessage;
+import dev.pokepedia.queue.QueueStats;
+import dev.pokepedia.queue.QueueThroughput;
 import dev.pokepedia.queue.Queues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,27 +46,31 @@ public final class Dashboard {
     static final int CHART_HEIGHT = 60;
 
     private final Database db;
+    private final AssetManifest manifest;
     private final Queues queues;
-    private final QueueStats stats;
     private final Clock clock;
 
-    public Dashboard(Database db, Queues queues, QueueStats stats, Clock clock) {
+    public Dashboard(Database db, Queues queues, Clock clock) {
+        this(db, new AssetManifest(db), queues, clock);
+    }
+
+    Dashboard(Database db, AssetManifest manifest, Queues queues, Clock clock) {
         this.db = db;
+        this.manifest = manifest;
         this.queues = queues;
-        this.stats = stats;
         this.clock = clock;
     }
 
     public List<QueueView> queues() throws SQLException {
         List<QueueView> out = new ArrayList<>();
         Instant now = clock.instant();
-        for (QueueStats.Row q : stats.all()) {
-            List<QueueStats.Minute> minutes = stats.lastHour(q.queue());
-            long max = minutes.stream().mapToLong(QueueStats.Minute::processed).max().orElse(0);
+        for (QueueStats q : queues.stats()) {
+            List<QueueThroughput> minutes = queues.throughput(q.queue(), Duration.ofHours(1));
+            long max = minutes.stream().mapToLong(QueueThroughput::processed).max().orElse(0);
             List<Bar> bars = new ArrayList<>();
             Instant start = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(59));
             int width = CHART_WIDTH / 60;
-            for (QueueStats.Minute m : minutes) {
+            for (QueueThroughput m : minutes) {
                 long idx = Duration.between(start, m.minute()).toMinutes();
                 if (idx < 0 || idx > 59) {
                     continue;
@@ -72,14 +79,14 @@ public final class Dashboard {
                 bars.add(new Bar((int) idx * width, h, m.processed(), Formats.clock(m.minute())));
             }
             Instant lastFull = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(1));
-            long lastMinute = minutes.stream().filter(m -> m.minute().equals(lastFull)).mapToLong(QueueStats.Minute::processed).sum();
+            long lastMinute = minutes.stream().filter(m -> m.minute().equals(lastFull)).mapToLong(QueueThroughput::processed).sum();
             List<ErrorView> dead = new ArrayList<>();
             if (q.deadLetters() > 0) {
                 for (ArchivedMessage m : queues.deadLetters(q.queue(), 3)) {
                     dead.add(new ErrorView(Formats.ago(m.archivedAt(), now), "message " + m.id(), Text.clip(m.lastError()), m.archivedAt()));
                 }
             }
-            out.add(new QueueView(q.queue(), q.depth(), q.visible(), q.oldestAgeSeconds() == null ? "–" : Formats.duration(q.oldestAgeSeconds()),
+            out.add(new QueueView(q.queue(), q.depth(), q.visible(), q.oldestAge() == null ? "–" : Formats.duration(q.oldestAge().toNanos() / 1e9),
                     String.format("%.1f", lastMinute / 60.0), q.processedLastHour(), q.deadLetters(), q.paused(), bars, max, dead));
         }
         return out;
@@ -163,21 +170,10 @@ public final class Dashboard {
                 rs.getString(7));
     }
 
-    public List<BucketRow> media() throws SQLException {
-        List<BucketRow> out = new ArrayList<>();
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT bucket, count(*) FILTER (WHERE status = 'stored'), count(*) FILTER (WHERE status = 'missing'),
-                            count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'pending'),
-                            coalesce(sum(bytes) FILTER (WHERE status = 'stored'), 0)
-                       FROM pokepedia_assets GROUP BY bucket ORDER BY bucket""");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new BucketRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        String.format("%.1f", rs.getLong(6) / 1e6)));
-            }
-        }
-        return out;
+    public List<BucketRow> media() {
+        return manifest.buckets().values().stream()
+                .map(b -> new BucketRow(b.bucket(), b.stored(), b.missing(), b.failed(), b.pending(), String.format("%.1f", b.storedBytes() / 1e6)))
+                .toList();
     }
 
     public List<ScheduleRow> schedules() throws SQLException {

@@ -1,6 +1,8 @@
 package dev.pokepedia.server.internal;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.queue.QueueStats;
+import dev.pokepedia.queue.Queues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -23,7 +25,7 @@ public final class DbMetrics {
     private static final Logger log = LoggerFactory.getLogger(DbMetrics.class);
 
     private final Database db;
-    private final QueueStats queues;
+    private final Queues queues;
     private final MultiGauge depth;
     private final MultiGauge visible;
     private final MultiGauge oldest;
@@ -34,7 +36,7 @@ public final class DbMetrics {
     private final MultiGauge assetBytes;
     private final MultiGauge documents;
 
-    public DbMetrics(Database db, QueueStats queues, MeterRegistry registry) {
+    public DbMetrics(Database db, Queues queues, MeterRegistry registry) {
         this.db = db;
         this.queues = queues;
         depth = MultiGauge.builder("pokepedia.queue.depth").description("Messages in the queue").register(registry);
@@ -56,11 +58,11 @@ public final class DbMetrics {
             List<MultiGauge.Row<?>> o = new ArrayList<>();
             List<MultiGauge.Row<?>> dl = new ArrayList<>();
             List<MultiGauge.Row<?>> p = new ArrayList<>();
-            for (QueueStats.Row q : queues.all()) {
+            for (QueueStats q : queues.stats()) {
                 Tags t = Tags.of("queue", q.queue());
                 d.add(MultiGauge.Row.of(t, q.depth()));
                 v.add(MultiGauge.Row.of(t, q.visible()));
-                o.add(MultiGauge.Row.of(t, q.oldestAgeSeconds() == null ? 0 : q.oldestAgeSeconds()));
+                o.add(MultiGauge.Row.of(t, q.oldestAge() == null ? 0 : q.oldestAge().toNanos() / 1e9));
                 dl.add(MultiGauge.Row.of(t, q.deadLetters()));
                 p.add(MultiGauge.Row.of(t, q.paused() ? 1 : 0));
             }

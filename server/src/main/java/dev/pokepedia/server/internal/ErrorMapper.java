@@ -1,10 +1,10 @@
 package dev.pokepedia.server.internal;
 
 import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.server.ActionUnavailableException;
 import io.javalin.http.Context;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,18 +28,12 @@ public final class ErrorMapper {
             case PokepediaException p when p.code() == PokepediaException.ErrorCode.DATABASE_UNAVAILABLE -> unavailable(ctx, p);
             case PokepediaException p when p.code() == PokepediaException.ErrorCode.CONFIGURATION ->
                     Responder.json(ctx, 400, Json.error(p.getMessage() + (p.hint().isEmpty() ? "" : ". " + p.hint()), null));
-            case SQLTransientConnectionException s -> unavailable(ctx, s);
-            case SQLException s when unavailableState(s.getSQLState()) -> unavailable(ctx, s);
+            case SQLException s when SqlFailures.family(s) == SqlFailures.Family.UNAVAILABLE -> unavailable(ctx, s);
             default -> {
                 log.error("{} {} failed (request {})", ctx.method(), Text.clip(ctx.path()), RequestLog.requestId(ctx), e);
                 Responder.json(ctx, 500, Json.error("Internal server error (request " + RequestLog.requestId(ctx) + ").", null));
             }
         }
-    }
-
-    /** Connection failures (08), an administrator or a restart ending sessions (57P), too many connections (53). */
-    static boolean unavailableState(String state) {
-        return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
     }
 
     private static void unavailable(Context ctx, Exception e) {

@@ -70,16 +70,15 @@ public final class HttpApp {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        QueueStats queueStats = new QueueStats(db);
         app.services = new Services(
                 new ResourceApi(new ResourceStore(db, mediaBase != null), renderer, options.maxListLimit(), options.documentCacheMb()),
                 new PokedexApi(new PokedexStore(db, renderer), options.maxPokedexLimit(), base),
                 new StorageRoute(folder, options.storageBuckets()),
                 new Health(db, store, folder),
-                new MetricsRoute(registry, new DbMetrics(db, queueStats, registry)),
+                new MetricsRoute(registry, new DbMetrics(db, queues, registry)),
                 new OpenApi(base),
                 new Pages(),
-                options.adminEnabled() ? new AdminRoutes(db, options, app.baseUri, queues, queueStats, actions) : null);
+                options.adminEnabled() ? new AdminRoutes(db, options, app.baseUri, queues, actions) : null);
         app.ready.countDown();
         return app;
     }

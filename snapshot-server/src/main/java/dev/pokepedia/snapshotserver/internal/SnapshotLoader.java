@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pokepedia.corpus.DocumentId;
+import dev.pokepedia.corpus.SnapshotFiles;
+import dev.pokepedia.corpus.SnapshotPath;
 import dev.pokepedia.corpus.SnapshotSource;
 import dev.pokepedia.corpus.SourceException;
-import dev.pokepedia.corpus.internal.SnapshotPath;
-import dev.pokepedia.corpus.internal.SnapshotReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Reads a snapshot once through corpus's {@link SnapshotReader} (which classifies entries with {@link SnapshotPath})
+ * Reads a snapshot once through corpus's {@link SnapshotFiles} (which classifies entries with {@link SnapshotPath})
  * and builds the {@link SnapshotIndex}: documents are rewritten (minified, absolute references) and hashed on a
  * small pool of threads while the reader keeps streaming; at most {@value #IN_FLIGHT_MB} MB of raw entries wait.
  */
@@ -63,7 +63,7 @@ public final class SnapshotLoader {
         ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("snapshot-load-", 0).daemon().factory());
         Semaphore inFlight = new Semaphore(IN_FLIGHT_MB << 10);
         try {
-            new SnapshotReader(http).read(source, kind -> !(kind instanceof SnapshotPath.Schema), new SnapshotReader.Sink() {
+            SnapshotFiles.read(http, source, kind -> !(kind instanceof SnapshotPath.Schema), new SnapshotFiles.Sink() {
                 @Override
                 public void entry(String path, SnapshotPath kind, byte[] bytes) throws InterruptedException {
                     int permits = Math.min(IN_FLIGHT_MB << 10, bytes.length / 1024 + 1);

@@ -1,14 +1,14 @@
-package dev.pokepedia.app.bench;
+package dev.pokepedia.corpus.bench;
 
 import dev.pokepedia.core.Database;
 import dev.pokepedia.corpus.DocumentId;
 import dev.pokepedia.corpus.ImportOptions;
 import dev.pokepedia.corpus.ImportReport;
 import dev.pokepedia.corpus.SnapshotImporter;
+import dev.pokepedia.corpus.SnapshotPath;
 import dev.pokepedia.corpus.SnapshotSource;
 import dev.pokepedia.corpus.internal.Canonicalizer;
 import dev.pokepedia.corpus.internal.PgBinaryCopy;
-import dev.pokepedia.corpus.internal.SnapshotPath;
 import dev.pokepedia.corpus.internal.SnapshotReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +27,8 @@ import java.util.List;
 
 /**
  * The import benchmark: every method timed in one run against one database, so ratios compare like with like.
- * Each measurement runs {@code runs} times; the median is reported.
+ * Each measurement runs {@code runs} times; the median is reported. It lives in {@code corpus} (as the queue's
+ * benchmark lives in {@code queue}) because its floors use the importer's internals (canonicaliser, binary COPY).
  */
 public final class ImportBenchmark {
 

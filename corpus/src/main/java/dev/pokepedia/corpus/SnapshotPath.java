@@ -1,6 +1,5 @@
-package dev.pokepedia.corpus.internal;
+package dev.pokepedia.corpus;
 
-import dev.pokepedia.corpus.DocumentId;
 import java.util.regex.Pattern;
 
 /** What an entry of a snapshot is, decided from its path alone. */

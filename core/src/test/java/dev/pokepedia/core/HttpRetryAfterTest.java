@@ -1,8 +1,7 @@
-package dev.pokepedia.media;
+package dev.pokepedia.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pokepedia.media.internal.HttpRetryAfter;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

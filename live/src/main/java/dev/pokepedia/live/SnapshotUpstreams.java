@@ -1,4 +1,4 @@
-package dev.pokepedia.live.internal;
+package dev.pokepedia.live;
 
 import dev.pokepedia.corpus.SnapshotSource;
 import dev.pokepedia.snapshotserver.ServerOptions;

@@ -1,4 +1,4 @@
-package dev.pokepedia.media.internal;
+package dev.pokepedia.core;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,7 @@
-package dev.pokepedia.corpus.internal;
+package dev.pokepedia.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pokepedia.corpus.DocumentId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
