@@ -162,9 +162,27 @@ BEGIN
                        p_type, p_parent_field, p_parent_type);
         EXECUTE format('CREATE INDEX %I ON %I (user_id, %I) WHERE deleted_at IS NULL',
                        p_type || '_parent', p_type, p_parent_field);
+        -- why a function per type: its query is static, so each session plans it once (the generic
+        -- sync_check_parent needs a dynamic query per row)
+        EXECUTE format($f$
+            CREATE FUNCTION %1$I() RETURNS trigger LANGUAGE plpgsql AS $b$
+            DECLARE
+                parent_id text := NEW.payload ->> %3$L;
+            BEGIN
+                IF parent_id IS NULL OR parent_id = '' THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SY400',
+                        MESSAGE = format('%%s %%s: field "%%s" (the %%s row it belongs to) is required', TG_TABLE_NAME, NEW.id, %3$L, %2$L);
+                END IF;
+                IF NOT EXISTS (SELECT 1 FROM %2$I p WHERE p.user_id = NEW.user_id AND p.id = parent_id AND p.deleted_at IS NULL) THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SY400',
+                        MESSAGE = format('%%s %%s references %%s %%s, which does not exist (or is deleted)', TG_TABLE_NAME, NEW.id, %2$L, parent_id);
+                END IF;
+                RETURN NEW;
+            END $b$
+        $f$, 'sync_check_parent_' || p_type, p_parent_type, p_parent_field);
         EXECUTE format('CREATE TRIGGER sync_check_parent BEFORE INSERT OR UPDATE ON %I FOR EACH ROW
-                        WHEN (NEW.deleted_at IS NULL) EXECUTE FUNCTION sync_check_parent(%L, %L)',
-                       p_type, p_parent_type, p_parent_field);
+                        WHEN (NEW.deleted_at IS NULL) EXECUTE FUNCTION %I()',
+                       p_type, 'sync_check_parent_' || p_type);
         EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OF deleted_at ON %I FOR EACH ROW
                         WHEN (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL)
                         EXECUTE FUNCTION sync_cascade_tombstone(%L, %L)',

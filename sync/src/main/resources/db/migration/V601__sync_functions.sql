@@ -20,43 +20,117 @@ BEGIN
     RETURN taken;
 END $$;
 
+-- Writes one run of same-type, same-kind decisions set-based (one statement each for inserts, updates and
+-- tombstones) and returns {id: new version}. An insert whose id is taken by another user's row (invisible under RLS)
+-- is skipped by ON CONFLICT and missing from the answer; the caller refuses the batch.
+CREATE FUNCTION sync_write(p_type text, p_user text, p_ins_ids text[], p_ins_payloads jsonb[], p_ins_hlcs text[],
+                           p_upd_ids text[], p_upd_payloads jsonb[], p_upd_hlcs text[], p_del_ids text[], p_del_hlcs text[])
+    RETURNS jsonb
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_out  jsonb := '{}';
+    v_part jsonb;
+BEGIN
+    IF cardinality(p_ins_ids) > 0 THEN
+        EXECUTE format($q$
+            WITH i AS (INSERT INTO %I (id, user_id, version, payload, hlc)
+                       SELECT u.id, $1, nextval('sync_version_seq'), u.p, u.h
+                         FROM unnest($2::text[], $3::jsonb[], $4::text[]) WITH ORDINALITY AS u(id, p, h, o) ORDER BY u.o
+                       ON CONFLICT (id) DO NOTHING RETURNING id, version)
+            SELECT coalesce(jsonb_object_agg(id, version), '{}') FROM i$q$, p_type)
+            INTO v_part USING p_user, p_ins_ids, p_ins_payloads, p_ins_hlcs;
+        v_out := v_out || v_part;
+    END IF;
+    IF cardinality(p_upd_ids) > 0 THEN
+        EXECUTE format($q$
+            WITH w AS (UPDATE %I t SET payload = u.p, hlc = u.h, deleted_at = NULL, updated_at = now(),
+                              version = nextval('sync_version_seq')
+                         FROM unnest($1::text[], $2::jsonb[], $3::text[]) AS u(id, p, h)
+                        WHERE t.id = u.id RETURNING t.id, t.version)
+            SELECT coalesce(jsonb_object_agg(id, version), '{}') FROM w$q$, p_type)
+            INTO v_part USING p_upd_ids, p_upd_payloads, p_upd_hlcs;
+        v_out := v_out || v_part;
+    END IF;
+    IF cardinality(p_del_ids) > 0 THEN
+        EXECUTE format($q$
+            WITH w AS (UPDATE %I t SET payload = NULL, hlc = u.h, deleted_at = now(), updated_at = now(),
+                              version = nextval('sync_version_seq')
+                         FROM unnest($1::text[], $2::text[]) AS u(id, h)
+                        WHERE t.id = u.id RETURNING t.id, t.version)
+            SELECT coalesce(jsonb_object_agg(id, version), '{}') FROM w$q$, p_type)
+            INTO v_part USING p_del_ids, p_del_hlcs;
+        v_out := v_out || v_part;
+    END IF;
+    RETURN v_out;
+END $$;
+
 -- Applies operations for one user in one transaction: validation against the registry, idempotency by
 -- (user, client, op_id) when p_client_id is given, conflicts by base_version unless p_force, upserts (parents first)
 -- before deletes (children first), one NOTIFY pokepedia_sync. Returns {"results":[…], "counts":{type:{…}}}; results
 -- are in the order of p_ops.
+--
+-- How: the stored rows of every (type, id) in the batch are read once per type (FOR UPDATE); each op is decided in
+-- memory (validation, replay, conflict, insert / update / tombstone / no-op); decisions of one run of the same type
+-- and kind are written together by sync_write. An op on an id with a write still pending writes the run first, so
+-- several ops on one row in a batch behave as if applied one by one.
 CREATE FUNCTION sync_apply(p_user text, p_client_id text, p_ops jsonb, p_force boolean) RETURNS jsonb
     LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_types      jsonb;
-    v_seen       jsonb := '{}';
-    v_op         jsonb;
-    v_idx        integer;
-    v_t          jsonb;
-    v_type       text;
-    v_id         text;
-    v_kind       text;
-    v_base       bigint;
-    v_payload    jsonb;
-    v_hlc        text;
-    v_op_id      bigint;
-    v_hash       text;
-    v_where      text;
-    v_unknown    text;
-    v_pos        integer;
-    s_version    bigint;
-    s_deleted    boolean;
-    s_payload    jsonb;
-    s_hlc        text;
-    v_version    bigint;
-    v_result     jsonb;
-    v_results    jsonb[] := '{}';
-    v_counts     jsonb := '{}';
-    v_key        text;
-    v_new_ids    bigint[] := '{}';
-    v_new_hashes text[] := '{}';
-    v_new_res    jsonb[] := '{}';
-    v_wrote      boolean := false;
+    v_types    jsonb;
+    v_seen     jsonb := '{}';
+    v_stored   jsonb := '{}';
+    v_changed  jsonb := '{}';
+    v_op       jsonb;
+    v_idx      integer;
+    v_t        jsonb;
+    v_type     text;
+    v_id       text;
+    v_kind     text;
+    v_base     bigint;
+    v_payload  jsonb;
+    v_hlc      text;
+    v_op_id    bigint;
+    v_hash     text;
+    v_where    text;
+    v_unknown  text;
+    v_extra    jsonb;
+    v_pos      integer;
+    v_key      text;
+    s          jsonb;
+    s_version  bigint;
+    s_deleted  boolean;
+    s_payload  jsonb;
+    v_result   jsonb;
+    v_results  jsonb[] := '{}';
+    v_wheres   text[] := '{}';
+    v_counts   jsonb := '{}';
+    v_new_ids  bigint[] := '{}';
+    v_new_hash text[] := '{}';
+    v_new_pos  integer[] := '{}';
+    v_copy_dst integer[] := '{}';
+    v_copy_src integer[] := '{}';
+    w_type     text;
+    w_kind     text;
+    w_pending  jsonb := '{}';
+    w_ins_ids  text[] := '{}';
+    w_ins_p    jsonb[] := '{}';
+    w_ins_h    text[] := '{}';
+    w_ins_pos  integer[] := '{}';
+    w_upd_ids  text[] := '{}';
+    w_upd_p    jsonb[] := '{}';
+    w_upd_h    text[] := '{}';
+    w_upd_pos  integer[] := '{}';
+    w_del_ids  text[] := '{}';
+    w_del_h    text[] := '{}';
+    w_del_pos  integer[] := '{}';
+    w_versions jsonb;
+    v_wrote    boolean := false;
+    v_fields   text[];
+    v_fields_type text;
+    i          integer;
+    r          record;
 BEGIN
     IF p_user IS NULL OR p_user = '' THEN
         RAISE EXCEPTION USING ERRCODE = 'SY401', MESSAGE = 'no user: request.jwt.claims carries no "sub"';
@@ -77,153 +151,205 @@ BEGIN
            AND o.op_id IN (SELECT (e ->> 'op_id')::bigint FROM jsonb_array_elements(p_ops) e
                             WHERE jsonb_typeof(e) = 'object' AND e ->> 'op_id' ~ '^[0-9]{1,18}$');
     END IF;
+    FOR r IN SELECT DISTINCT e ->> 'type' AS type FROM jsonb_array_elements(p_ops) e
+              WHERE jsonb_typeof(e) = 'object' AND v_types ? (e ->> 'type') LOOP
+        EXECUTE format($q$
+            SELECT coalesce(jsonb_object_agg(%L || '/' || s.id,
+                       jsonb_build_object('v', s.version, 'd', s.deleted_at IS NOT NULL, 'p', s.payload, 'h', s.hlc)), '{}')
+              FROM (SELECT id, version, deleted_at, payload, hlc FROM %I
+                     WHERE user_id = $1 AND id IN (SELECT e ->> 'id' FROM jsonb_array_elements($2) e WHERE e ->> 'type' = %L)
+                       FOR UPDATE) s$q$, r.type, r.type, r.type)
+            INTO v_extra USING p_user, p_ops;
+        v_stored := v_stored || v_extra;
+    END LOOP;
 
+    -- the ops in application order, then a sentinel (NULL) that writes the last run
     FOR v_op, v_idx IN
-        SELECT e.value, e.ord::integer
-          FROM jsonb_array_elements(p_ops) WITH ORDINALITY e(value, ord)
-         ORDER BY (CASE WHEN jsonb_typeof(e.value) = 'object' THEN e.value ->> 'kind' END = 'delete') NULLS FIRST,
-                  CASE WHEN jsonb_typeof(e.value) <> 'object' THEN 0
-                       WHEN e.value ->> 'kind' = 'delete' THEN -coalesce((v_types -> (e.value ->> 'type') ->> 'rank')::integer, 0)
-                       ELSE coalesce((v_types -> (e.value ->> 'type') ->> 'rank')::integer, 0) END,
-                  e.ord
+        SELECT o.value, o.ord FROM (
+            SELECT e.value, e.ord::integer AS ord,
+                   (CASE WHEN jsonb_typeof(e.value) = 'object' THEN e.value ->> 'kind' END = 'delete') AS is_delete,
+                   CASE WHEN jsonb_typeof(e.value) <> 'object' THEN 0
+                        WHEN e.value ->> 'kind' = 'delete' THEN -coalesce((v_types -> (e.value ->> 'type') ->> 'rank')::integer, 0)
+                        ELSE coalesce((v_types -> (e.value ->> 'type') ->> 'rank')::integer, 0) END AS rank,
+                   CASE WHEN jsonb_typeof(e.value) = 'object' THEN e.value ->> 'type' END AS type,
+                   0 AS last
+              FROM jsonb_array_elements(p_ops) WITH ORDINALITY e(value, ord)
+            UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, 1) o
+         ORDER BY o.last, o.is_delete NULLS FIRST, o.rank, o.type, o.ord
     LOOP
-        v_where := format('ops[%s]', v_idx - 1);
-        IF jsonb_typeof(v_op) IS DISTINCT FROM 'object' THEN
-            RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ' must be a JSON object';
-        END IF;
-        IF jsonb_typeof(v_op -> 'type') IS DISTINCT FROM 'string' THEN
-            RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || '.type is missing (the name of an entity type)';
-        END IF;
-        v_type := v_op ->> 'type';
-        v_t := v_types -> v_type;
-        IF v_t IS NULL THEN
-            RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s.type: unknown entity type "%s"; known types: %s',
-                v_where, left(v_type, 100), (SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(v_types) k));
-        END IF;
-        IF jsonb_typeof(v_op -> 'id') IS DISTINCT FROM 'string' OR length(v_op ->> 'id') NOT BETWEEN 1 AND 200 THEN
-            RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || '.id must be a string of 1 to 200 characters';
-        END IF;
-        v_id := v_op ->> 'id';
-        v_where := format('ops[%s] (%s %s)', v_idx - 1, v_type, v_id);
-        v_kind := v_op ->> 'kind';
-        IF v_kind IS NULL OR v_kind NOT IN ('upsert', 'delete') THEN
-            RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': kind must be "upsert" or "delete"';
-        END IF;
-        IF p_client_id IS NOT NULL THEN
-            IF jsonb_typeof(v_op -> 'op_id') IS DISTINCT FROM 'number' OR v_op ->> 'op_id' !~ '^[0-9]{1,18}$' THEN
-                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': op_id must be a non-negative integer';
+        v_result := NULL;
+        IF v_op IS NOT NULL THEN
+            v_where := format('ops[%s]', v_idx - 1);
+            IF jsonb_typeof(v_op) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ' must be a JSON object';
             END IF;
-            v_op_id := (v_op ->> 'op_id')::bigint;
-        ELSE
-            v_op_id := NULL;
-        END IF;
-        IF p_force THEN
-            v_base := NULL;
-        ELSIF jsonb_typeof(v_op -> 'base_version') IS DISTINCT FROM 'number' OR v_op ->> 'base_version' !~ '^[0-9]{1,18}$' THEN
-            RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': base_version must be a non-negative integer (0 = created locally)';
-        ELSE
-            v_base := (v_op ->> 'base_version')::bigint;
-        END IF;
-        IF jsonb_typeof(v_op -> 'hlc') NOT IN ('string', 'null') OR length(v_op ->> 'hlc') > 200 THEN
-            RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': hlc must be a string (at most 200 characters)';
-        END IF;
-        v_hlc := v_op ->> 'hlc';
-        IF v_kind = 'upsert' THEN
-            IF jsonb_typeof(v_op -> 'payload') IS DISTINCT FROM 'object' THEN
-                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': an upsert needs a payload object';
+            IF jsonb_typeof(v_op -> 'type') IS DISTINCT FROM 'string' THEN
+                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || '.type is missing (the name of an entity type)';
             END IF;
-            -- why: the owner is the token's user, never what a payload claims
-            v_payload := (v_op -> 'payload') - 'user_id';
-            IF v_payload ? 'id' AND v_payload -> 'id' IS DISTINCT FROM to_jsonb(v_id) THEN
-                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s: payload.id %s differs from the operation''s id',
-                    v_where, left((v_payload -> 'id')::text, 100));
+            v_type := v_op ->> 'type';
+            v_t := v_types -> v_type;
+            IF v_t IS NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s.type: unknown entity type "%s"; known types: %s',
+                    v_where, left(v_type, 100), (SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(v_types) k));
             END IF;
-            v_payload := v_payload || jsonb_build_object('id', v_id);
-            SELECT string_agg(format('"%s"', left(k, 100)), ', ' ORDER BY k) INTO v_unknown
-              FROM jsonb_object_keys(v_payload) k
-             WHERE k <> 'id' AND NOT ((v_t -> 'fields') ? k);
-            IF v_unknown IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s: unknown field(s) %s; %s allows: id, %s',
-                    v_where, v_unknown, v_type, (SELECT string_agg(f, ', ') FROM jsonb_array_elements_text(v_t -> 'fields') f));
+            IF jsonb_typeof(v_op -> 'id') IS DISTINCT FROM 'string' OR length(v_op ->> 'id') NOT BETWEEN 1 AND 200 THEN
+                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || '.id must be a string of 1 to 200 characters';
             END IF;
-        ELSE
-            v_payload := NULL;
-            IF (v_t ->> 'append_only')::boolean THEN
-                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s: %s is append-only; its rows cannot be deleted', v_where, v_type);
+            v_id := v_op ->> 'id';
+            v_where := format('ops[%s] (%s %s)', v_idx - 1, v_type, v_id);
+            v_kind := v_op ->> 'kind';
+            IF v_kind IS NULL OR v_kind NOT IN ('upsert', 'delete') THEN
+                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': kind must be "upsert" or "delete"';
+            END IF;
+            IF p_client_id IS NOT NULL THEN
+                IF jsonb_typeof(v_op -> 'op_id') IS DISTINCT FROM 'number' OR v_op ->> 'op_id' !~ '^[0-9]{1,18}$' THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': op_id must be a non-negative integer';
+                END IF;
+                v_op_id := (v_op ->> 'op_id')::bigint;
+            ELSE
+                v_op_id := NULL;
+            END IF;
+            IF p_force THEN
+                v_base := NULL;
+            ELSIF jsonb_typeof(v_op -> 'base_version') IS DISTINCT FROM 'number' OR v_op ->> 'base_version' !~ '^[0-9]{1,18}$' THEN
+                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': base_version must be a non-negative integer (0 = created locally)';
+            ELSE
+                v_base := (v_op ->> 'base_version')::bigint;
+            END IF;
+            IF jsonb_typeof(v_op -> 'hlc') NOT IN ('string', 'null') OR length(v_op ->> 'hlc') > 200 THEN
+                RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': hlc must be a string (at most 200 characters)';
+            END IF;
+            v_hlc := v_op ->> 'hlc';
+            IF v_kind = 'upsert' THEN
+                IF jsonb_typeof(v_op -> 'payload') IS DISTINCT FROM 'object' THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = v_where || ': an upsert needs a payload object';
+                END IF;
+                -- why: the owner is the token's user, never what a payload claims
+                v_payload := (v_op -> 'payload') - 'user_id';
+                IF v_payload ? 'id' AND v_payload -> 'id' IS DISTINCT FROM to_jsonb(v_id) THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s: payload.id %s differs from the operation''s id',
+                        v_where, left((v_payload -> 'id')::text, 100));
+                END IF;
+                v_payload := v_payload || jsonb_build_object('id', v_id);
+                -- why a subtraction: an expression, not a query per op; the query runs only to word the error
+                IF v_fields_type IS DISTINCT FROM v_type THEN -- why: ops come sorted by type; convert once per type
+                    v_fields := ARRAY(SELECT jsonb_array_elements_text(v_t -> 'fields'));
+                    v_fields_type := v_type;
+                END IF;
+                IF ((v_payload - 'id') - v_fields) <> '{}'::jsonb THEN
+                    SELECT string_agg(format('"%s"', left(k, 100)), ', ' ORDER BY k) INTO v_unknown
+                      FROM jsonb_object_keys(v_payload) k WHERE k <> 'id' AND NOT ((v_t -> 'fields') ? k);
+                    RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s: unknown field(s) %s; %s allows: id, %s',
+                        v_where, v_unknown, v_type, (SELECT string_agg(f, ', ') FROM jsonb_array_elements_text(v_t -> 'fields') f));
+                END IF;
+            ELSE
+                v_payload := NULL;
+                IF (v_t ->> 'append_only')::boolean THEN
+                    RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s: %s is append-only; its rows cannot be deleted', v_where, v_type);
+                END IF;
+            END IF;
+            v_wheres[v_idx] := v_where;
+
+            -- idempotency: a replayed op answers what it answered the first time
+            IF v_op_id IS NOT NULL THEN
+                v_hash := md5(jsonb_build_array(v_type, v_id, v_kind, v_base, v_payload)::text);
+                IF v_seen ? v_op_id::text THEN
+                    IF v_seen -> v_op_id::text ->> 'h' <> v_hash THEN
+                        RAISE EXCEPTION USING ERRCODE = 'SY409', MESSAGE = format(
+                            '%s: op_id %s of client %s was already used for a different operation', v_where, v_op_id, p_client_id);
+                    END IF;
+                    v_result := v_seen -> v_op_id::text -> 'r';
+                ELSE
+                    v_pos := array_position(v_new_ids, v_op_id);
+                    IF v_pos IS NOT NULL THEN
+                        IF v_new_hash[v_pos] <> v_hash THEN
+                            RAISE EXCEPTION USING ERRCODE = 'SY409', MESSAGE = format(
+                                '%s: op_id %s appears twice in this batch with different operations', v_where, v_op_id);
+                        END IF;
+                        v_copy_dst := v_copy_dst || v_idx;
+                        v_copy_src := v_copy_src || v_new_pos[v_pos];
+                        v_result := v_results[v_new_pos[v_pos]]; -- its version is filled in at the end
+                    END IF;
+                END IF;
             END IF;
         END IF;
 
-        -- idempotency: a replayed op answers what it answered the first time
-        v_result := NULL;
-        IF v_op_id IS NOT NULL THEN
-            v_hash := md5(jsonb_build_array(v_type, v_id, v_kind, v_base, v_payload)::text);
-            IF v_seen ? v_op_id::text THEN
-                IF v_seen -> v_op_id::text ->> 'h' <> v_hash THEN
-                    RAISE EXCEPTION USING ERRCODE = 'SY409', MESSAGE = format(
-                        '%s: op_id %s of client %s was already used for a different operation', v_where, v_op_id, p_client_id);
-                END IF;
-                v_result := v_seen -> v_op_id::text -> 'r';
-            ELSE
-                v_pos := array_position(v_new_ids, v_op_id);
-                IF v_pos IS NOT NULL THEN
-                    IF v_new_hashes[v_pos] <> v_hash THEN
-                        RAISE EXCEPTION USING ERRCODE = 'SY409', MESSAGE = format(
-                            '%s: op_id %s appears twice in this batch with different operations', v_where, v_op_id);
+        -- write the pending run when this op starts another one, touches a pending row, or the ops are done
+        IF v_op IS NULL OR (v_result IS NULL AND (w_type IS DISTINCT FROM v_type OR w_kind IS DISTINCT FROM v_kind OR w_pending ? v_id)) THEN
+            IF cardinality(w_ins_ids) + cardinality(w_upd_ids) + cardinality(w_del_ids) > 0 THEN
+                w_versions := sync_write(w_type, p_user, w_ins_ids, w_ins_p, w_ins_h, w_upd_ids, w_upd_p, w_upd_h, w_del_ids, w_del_h);
+                v_wrote := true;
+                FOR i IN 1 .. cardinality(w_ins_ids) LOOP
+                    IF NOT w_versions ? w_ins_ids[i] THEN
+                        RAISE EXCEPTION USING ERRCODE = 'SY403', MESSAGE = format('%s: %s %s belongs to another user',
+                            v_wheres[w_ins_pos[i]], w_type, w_ins_ids[i]);
                     END IF;
-                    v_result := v_new_res[v_pos];
-                END IF;
+                    v_results[w_ins_pos[i]] := v_results[w_ins_pos[i]] || jsonb_build_object('version', (w_versions ->> w_ins_ids[i])::bigint);
+                    v_changed := v_changed || jsonb_build_object(w_type || '/' || w_ins_ids[i],
+                        jsonb_build_object('v', (w_versions ->> w_ins_ids[i])::bigint, 'd', false, 'p', w_ins_p[i], 'h', w_ins_h[i]));
+                END LOOP;
+                FOR i IN 1 .. cardinality(w_upd_ids) LOOP
+                    v_results[w_upd_pos[i]] := v_results[w_upd_pos[i]] || jsonb_build_object('version', (w_versions ->> w_upd_ids[i])::bigint);
+                    v_changed := v_changed || jsonb_build_object(w_type || '/' || w_upd_ids[i],
+                        jsonb_build_object('v', (w_versions ->> w_upd_ids[i])::bigint, 'd', false, 'p', w_upd_p[i], 'h', w_upd_h[i]));
+                END LOOP;
+                FOR i IN 1 .. cardinality(w_del_ids) LOOP
+                    v_results[w_del_pos[i]] := v_results[w_del_pos[i]] || jsonb_build_object('version', (w_versions ->> w_del_ids[i])::bigint);
+                    v_changed := v_changed || jsonb_build_object(w_type || '/' || w_del_ids[i],
+                        jsonb_build_object('v', (w_versions ->> w_del_ids[i])::bigint, 'd', true, 'p', NULL, 'h', w_del_h[i]));
+                END LOOP;
             END IF;
+            w_type := v_type;
+            w_kind := v_kind;
+            w_pending := '{}';
+            w_ins_ids := '{}'; w_ins_p := '{}'; w_ins_h := '{}'; w_ins_pos := '{}';
+            w_upd_ids := '{}'; w_upd_p := '{}'; w_upd_h := '{}'; w_upd_pos := '{}';
+            w_del_ids := '{}'; w_del_h := '{}'; w_del_pos := '{}';
         END IF;
+        EXIT WHEN v_op IS NULL;
 
         IF v_result IS NULL THEN
-            EXECUTE format('SELECT version, deleted_at IS NOT NULL, payload, hlc FROM %I WHERE id = $1 AND user_id = $2 FOR UPDATE', v_type)
-               INTO s_version, s_deleted, s_payload, s_hlc USING v_id, p_user;
+            s := coalesce(v_changed -> (v_type || '/' || v_id), v_stored -> (v_type || '/' || v_id));
+            s_version := (s ->> 'v')::bigint;
+            s_deleted := (s ->> 'd')::boolean;
+            s_payload := s -> 'p';
             -- why: a row we cannot see may be another user's; an insert finds out by its ON CONFLICT, the rest ask
-            IF s_version IS NULL AND (v_kind = 'delete' OR coalesce(v_base, 0) <> 0) AND sync_row_taken(v_type, v_id) THEN
+            IF s IS NULL AND (v_kind = 'delete' OR coalesce(v_base, 0) <> 0) AND sync_row_taken(v_type, v_id) THEN
                 RAISE EXCEPTION USING ERRCODE = 'SY403', MESSAGE = format('%s: %s %s belongs to another user', v_where, v_type, v_id);
             END IF;
+            v_result := jsonb_build_object('op_id', v_op_id, 'type', v_type, 'id', v_id, 'status', 'applied');
             IF NOT p_force AND coalesce(s_version, 0) <> v_base
-               AND NOT (v_base = 0 AND v_kind = 'upsert' AND s_version IS NOT NULL AND NOT s_deleted AND s_payload = v_payload) THEN
+               AND NOT (v_base = 0 AND v_kind = 'upsert' AND s IS NOT NULL AND NOT s_deleted AND s_payload = v_payload) THEN
                 v_result := jsonb_build_object('op_id', v_op_id, 'type', v_type, 'id', v_id, 'status', 'conflict',
                     'server', jsonb_build_object('version', coalesce(s_version, 0), 'deleted', coalesce(s_deleted, true),
-                                                 'payload', s_payload, 'hlc', s_hlc));
+                                                 'payload', CASE WHEN s_payload = 'null'::jsonb THEN NULL ELSE s_payload END,
+                                                 'hlc', s ->> 'h'));
             ELSIF v_kind = 'upsert' THEN
-                IF s_version IS NULL THEN
-                    EXECUTE format('INSERT INTO %I (id, user_id, version, payload, hlc) VALUES ($1, $2, nextval(''sync_version_seq''), $3, $4)
-                                    ON CONFLICT (id) DO NOTHING RETURNING version', v_type)
-                       INTO v_version USING v_id, p_user, v_payload, v_hlc;
-                    IF v_version IS NULL THEN
-                        RAISE EXCEPTION USING ERRCODE = 'SY403', MESSAGE = format('%s: %s %s belongs to another user', v_where, v_type, v_id);
-                    END IF;
-                    v_wrote := true;
-                ELSIF s_payload IS NOT DISTINCT FROM v_payload AND NOT s_deleted THEN
-                    v_version := s_version; -- why: same content (a re-create of an equal row) needs no new version
+                IF s IS NULL THEN
+                    w_ins_ids := w_ins_ids || v_id; w_ins_p := w_ins_p || v_payload; w_ins_h := w_ins_h || v_hlc; w_ins_pos := w_ins_pos || v_idx;
+                    w_pending := w_pending || jsonb_build_object(v_id, true);
+                ELSIF s_payload = v_payload AND NOT s_deleted THEN
+                    v_result := v_result || jsonb_build_object('version', s_version); -- why: same content needs no new version
                 ELSIF (v_t ->> 'append_only')::boolean THEN
                     RAISE EXCEPTION USING ERRCODE = 'SY400', MESSAGE = format('%s: %s is append-only; its rows cannot be changed', v_where, v_type);
                 ELSE
-                    EXECUTE format('UPDATE %I SET payload = $2, hlc = $3, deleted_at = NULL, updated_at = now(),
-                                           version = nextval(''sync_version_seq'') WHERE id = $1 RETURNING version', v_type)
-                       INTO v_version USING v_id, v_payload, v_hlc;
-                    v_wrote := true;
+                    w_upd_ids := w_upd_ids || v_id; w_upd_p := w_upd_p || v_payload; w_upd_h := w_upd_h || v_hlc; w_upd_pos := w_upd_pos || v_idx;
+                    w_pending := w_pending || jsonb_build_object(v_id, true);
                 END IF;
-                v_result := jsonb_build_object('op_id', v_op_id, 'type', v_type, 'id', v_id, 'status', 'applied', 'version', v_version);
             ELSE
-                IF s_version IS NULL THEN
-                    v_version := 0; -- nothing to delete
+                IF s IS NULL THEN
+                    v_result := v_result || jsonb_build_object('version', 0); -- nothing to delete
                 ELSIF s_deleted THEN
-                    v_version := s_version;
+                    v_result := v_result || jsonb_build_object('version', s_version);
                 ELSE
-                    EXECUTE format('UPDATE %I SET payload = NULL, hlc = $2, deleted_at = now(), updated_at = now(),
-                                           version = nextval(''sync_version_seq'') WHERE id = $1 RETURNING version', v_type)
-                       INTO v_version USING v_id, v_hlc;
-                    v_wrote := true;
+                    w_del_ids := w_del_ids || v_id; w_del_h := w_del_h || v_hlc; w_del_pos := w_del_pos || v_idx;
+                    w_pending := w_pending || jsonb_build_object(v_id, true);
                 END IF;
-                v_result := jsonb_build_object('op_id', v_op_id, 'type', v_type, 'id', v_id, 'status', 'applied', 'version', v_version);
             END IF;
             IF v_op_id IS NOT NULL THEN
                 v_new_ids := v_new_ids || v_op_id;
-                v_new_hashes := v_new_hashes || v_hash;
-                v_new_res := v_new_res || v_result;
+                v_new_hash := v_new_hash || v_hash;
+                v_new_pos := v_new_pos || v_idx;
             END IF;
         END IF;
 
@@ -234,9 +360,12 @@ BEGIN
               || jsonb_build_object(v_key, coalesce((v_counts -> v_type ->> v_key)::integer, 0) + 1));
     END LOOP;
 
+    FOR i IN 1 .. cardinality(v_copy_dst) LOOP
+        v_results[v_copy_dst[i]] := v_results[v_copy_src[i]];
+    END LOOP;
     IF cardinality(v_new_ids) > 0 THEN
         INSERT INTO sync_ops (user_id, client_id, op_id, payload_hash, result)
-        SELECT p_user, p_client_id, u.o, u.h, u.r FROM unnest(v_new_ids, v_new_hashes, v_new_res) AS u(o, h, r);
+        SELECT p_user, p_client_id, u.o, u.h, v_results[u.p] FROM unnest(v_new_ids, v_new_hash, v_new_pos) AS u(o, h, p);
     END IF;
     IF v_wrote THEN
         -- why currval: the last version this transaction drew, including children tombstoned by a cascade
@@ -388,9 +517,9 @@ BEGIN
     RETURN n;
 END $$;
 
-REVOKE ALL ON FUNCTION sync_apply(text, text, jsonb, boolean), sync_push(text, jsonb), bulk_sync_entities(jsonb[], jsonb[], jsonb[], jsonb[], jsonb[], jsonb, jsonb, jsonb[], jsonb[], text[], text[], text[], text[], text[], text[], text[]),
+REVOKE ALL ON FUNCTION sync_apply(text, text, jsonb, boolean), sync_write(text, text, text[], jsonb[], text[], text[], jsonb[], text[], text[], text[]), sync_push(text, jsonb), bulk_sync_entities(jsonb[], jsonb[], jsonb[], jsonb[], jsonb[], jsonb, jsonb, jsonb[], jsonb[], text[], text[], text[], text[], text[], text[], text[]),
     save_game_with_relations(jsonb, jsonb, jsonb, jsonb, jsonb), sync_pull(bigint, integer), sync_prune_tombstones(interval),
     sync_row_taken(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION sync_apply(text, text, jsonb, boolean), sync_push(text, jsonb), bulk_sync_entities(jsonb[], jsonb[], jsonb[], jsonb[], jsonb[], jsonb, jsonb, jsonb[], jsonb[], text[], text[], text[], text[], text[], text[], text[]),
+GRANT EXECUTE ON FUNCTION sync_apply(text, text, jsonb, boolean), sync_write(text, text, text[], jsonb[], text[], text[], jsonb[], text[], text[], text[]), sync_push(text, jsonb), bulk_sync_entities(jsonb[], jsonb[], jsonb[], jsonb[], jsonb[], jsonb, jsonb, jsonb[], jsonb[], text[], text[], text[], text[], text[], text[], text[]),
     save_game_with_relations(jsonb, jsonb, jsonb, jsonb, jsonb), sync_pull(bigint, integer), sync_row_taken(text, text)
     TO authenticated, service_role;

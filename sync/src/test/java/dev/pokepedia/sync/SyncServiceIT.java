@@ -313,4 +313,19 @@ class SyncServiceIT {
                 e -> assertThat(e.getMessage()).contains("append-only"));
         assertThat(sync.pull(u, "0", null).changes()).isEmpty(); // logs are shipped, not pulled back
     }
+
+    @Test
+    void several_ops_on_one_row_in_a_batch_behave_as_if_applied_in_order() {
+        AuthenticatedUser u = newUser();
+        String p = "p-" + uid(), q = "p-" + uid();
+        PushResult r = push(u, Operation.upsert(1, "players", p, 0, json("{\"name\":\"a\"}")),
+                Operation.upsert(2, "players", p, 0, json("{\"name\":\"a\"}")),
+                Operation.upsert(3, "players", q, 0, json("{\"name\":\"q\"}")),
+                Operation.delete(4, "players", q, 0));
+        assertThat(r.results().get(0).status()).isEqualTo(OpResult.Status.APPLIED);
+        assertThat(r.results().get(1).version()).isEqualTo(r.results().get(0).version()); // equal re-create: same row
+        assertThat(r.results().get(3).status()).isEqualTo(OpResult.Status.CONFLICT); // based on 0, but q exists now
+        assertThat(r.results().get(3).server().version()).isEqualTo(r.results().get(2).version());
+        assertThat(sync.pull(u, "0", null).changes()).extracting(Change::id).containsExactly(p, q);
+    }
 }
