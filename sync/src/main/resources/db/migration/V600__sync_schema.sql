@@ -75,8 +75,8 @@ CREATE TABLE sync_ops (
 CREATE INDEX sync_ops_created ON sync_ops (created_at);
 ALTER TABLE sync_ops ENABLE ROW LEVEL SECURITY;
 CREATE POLICY sync_ops_owner ON sync_ops FOR ALL TO authenticated
-    USING (user_id = (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))
-    WITH CHECK (user_id = (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'));
+    USING (user_id = (SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))
+    WITH CHECK (user_id = (SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'));
 GRANT SELECT, INSERT ON sync_ops TO authenticated;
 GRANT ALL ON sync_ops TO service_role;
 
@@ -89,7 +89,7 @@ CREATE TABLE sync_prune_state (
 );
 ALTER TABLE sync_prune_state ENABLE ROW LEVEL SECURITY;
 CREATE POLICY sync_prune_state_owner ON sync_prune_state FOR SELECT TO authenticated
-    USING (user_id = (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'));
+    USING (user_id = (SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'));
 GRANT SELECT ON sync_prune_state TO authenticated;
 GRANT ALL ON sync_prune_state TO service_role;
 
@@ -132,7 +132,7 @@ CREATE FUNCTION sync_define_type(p_type text, p_fields text[], p_rank integer, p
     LANGUAGE plpgsql
 AS $$
 DECLARE
-    owner_expr constant text := $e$user_id = (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')$e$;
+    owner_expr constant text := $e$user_id = (SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')$e$; -- why SELECT: evaluated once per statement (an initplan), not per row, as Supabase advises
 BEGIN
     INSERT INTO sync_entity_types (type, fields, rank, parent_type, parent_field, append_only)
     VALUES (p_type, p_fields, p_rank, p_parent_type, p_parent_field, p_append_only);
