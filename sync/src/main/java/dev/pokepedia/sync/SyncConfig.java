@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param maxPullLimit    largest pull page
  * @param ping            interval of the SSE keep-alive comment
  * @param clockLeeway     allowed clock skew when checking {@code exp}
+ * @param maxTransactions sync transactions running at once in this process; more requests wait their turn in order
  */
 public record SyncConfig(Optional<String> jwtSecret, String secretSource, int maxOps, long maxBodyBytes, int defaultPullLimit,
-                         int maxPullLimit, Duration ping, Duration clockLeeway) {
+                         int maxPullLimit, Duration ping, Duration clockLeeway, int maxTransactions) {
 
     public static final String SECRET_ENV = "POKEPEDIA_JWT_SECRET";
     public static final String SUPABASE_SECRET_ENV = "SUPABASE_JWT_SECRET";
@@ -36,15 +37,18 @@ public record SyncConfig(Optional<String> jwtSecret, String secretSource, int ma
             throw new ConfigurationException("Sync limits are inconsistent: maxOps=" + maxOps + ", maxBodyBytes=" + maxBodyBytes
                     + ", pull limit " + defaultPullLimit + "/" + maxPullLimit, "Use positive limits with defaultPullLimit <= maxPullLimit");
         }
+        if (maxTransactions < 1) {
+            throw new ConfigurationException("maxTransactions " + maxTransactions + " must be at least 1", "Give e.g. 8");
+        }
         if (ping == null || ping.isNegative() || ping.isZero() || clockLeeway == null || clockLeeway.isNegative()) {
             throw new ConfigurationException("Sync ping interval and clock leeway must be positive durations", "Check the SyncConfig values");
         }
     }
 
-    /** The protocol's limits (1000 ops, 4 MiB, pull 500/5000, ping 15 s, 30 s leeway) and the given secret. */
+    /** The protocol's limits (1000 ops, 4 MiB, pull 500/5000, ping 15 s, 30 s leeway), 8 transactions, the given secret. */
     public static SyncConfig withSecret(String secret, String source) {
         return new SyncConfig(Optional.ofNullable(secret), source, 1000, 4L * 1024 * 1024, 500, 5000, Duration.ofSeconds(15),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), 8);
     }
 
     /** Defaults with the secret from the environment, if any. */
@@ -63,16 +67,20 @@ public record SyncConfig(Optional<String> jwtSecret, String secretSource, int ma
     }
 
     public SyncConfig withPing(Duration p) {
-        return new SyncConfig(jwtSecret, secretSource, maxOps, maxBodyBytes, defaultPullLimit, maxPullLimit, p, clockLeeway);
+        return new SyncConfig(jwtSecret, secretSource, maxOps, maxBodyBytes, defaultPullLimit, maxPullLimit, p, clockLeeway, maxTransactions);
     }
 
     public SyncConfig withMaxOps(int n) {
-        return new SyncConfig(jwtSecret, secretSource, n, maxBodyBytes, defaultPullLimit, maxPullLimit, ping, clockLeeway);
+        return new SyncConfig(jwtSecret, secretSource, n, maxBodyBytes, defaultPullLimit, maxPullLimit, ping, clockLeeway, maxTransactions);
+    }
+
+    public SyncConfig withMaxTransactions(int n) {
+        return new SyncConfig(jwtSecret, secretSource, maxOps, maxBodyBytes, defaultPullLimit, maxPullLimit, ping, clockLeeway, n);
     }
 
     @Override
     public String toString() {
         return "SyncConfig[secret=" + (jwtSecret.isPresent() ? "**** from " + secretSource : "none") + ", maxOps=" + maxOps
-                + ", maxBodyBytes=" + maxBodyBytes + ", pull=" + defaultPullLimit + "/" + maxPullLimit + ", ping=" + ping + "]";
+                + ", maxBodyBytes=" + maxBodyBytes + ", pull=" + defaultPullLimit + "/" + maxPullLimit + ", ping=" + ping + ", maxTransactions=" + maxTransactions + "]";
     }
 }

@@ -56,7 +56,7 @@ public final class SyncService implements AutoCloseable {
         this.clock = clock;
         this.registry = registry;
         this.verifier = config.jwtSecret().map(s -> new TokenVerifier(s, config.clockLeeway(), clock)).orElse(null);
-        this.sql = new SyncSql(db);
+        this.sql = new SyncSql(db, config.maxTransactions());
         this.feed = new ChangeFeed(db.config());
         this.pushTimer = Timer.builder("sync.push.duration").description("Time to apply one push (one transaction)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))

@@ -6,6 +6,7 @@ import dev.pokepedia.sync.SyncException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.concurrent.Semaphore;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -22,12 +23,31 @@ public final class SyncSql {
     }
 
     private final Database db;
+    private final Semaphore slots;
 
-    public SyncSql(Database db) {
+    /** @param maxTransactions transactions at once; the rest wait here, in order */
+    public SyncSql(Database db, int maxTransactions) {
         this.db = db;
+        this.slots = new Semaphore(maxTransactions, true);
     }
 
     public <T> T asUser(String claimsJson, Work<T> work) {
+        // why a semaphore before the pool: many virtual threads waiting inside the connection pool are handed
+        // connections slowly (its hand-off spins and yields); a fair queue here keeps the pool free of waiters
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PokepediaException(PokepediaException.ErrorCode.INTERNAL, "interrupted while waiting for the database", "", e);
+        }
+        try {
+            return run(claimsJson, work);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private <T> T run(String claimsJson, Work<T> work) {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
