@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class, BenchCommand.Serve.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Import.class, BenchCommand.Serve.class, BenchCommand.Sync.class},
         description = "Benchmarks that print ratios against baselines measured in the same run (see docs/benchmarks.md).")
 final class BenchCommand implements Callable<Integer> {
 
@@ -105,6 +105,87 @@ final class BenchCommand implements Callable<Integer> {
             var bench = new dev.pokepedia.app.bench.ServeBenchmark(base, clients, java.time.Duration.ofSeconds(warmup),
                     java.time.Duration.ofSeconds(seconds), System.err);
             dev.pokepedia.app.bench.ServeBenchmark.print(bench.run(paths), clients, System.out);
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = "Offline-first sync under load: N concurrent devices (one user each) push batches of 50 varied operations to "
+                    + "/sync/v1/push (p50/p90/p99 per batch, ops/s), against two baselines measured in the same run (the same rows as a "
+                    + "bare 50-row INSERT per transaction over JDBC, and GET /healthz), then the event latency device A push -> device B "
+                    + "notified over SSE. Starts a server with a throwaway JWT secret on a scratch database 'pokepedia_bench_sync' "
+                    + "(dropped afterwards), or measures a running one (--target, tokens signed with POKEPEDIA_JWT_SECRET).")
+    static final class Sync implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+
+        @Option(names = "--target", paramLabel = "URL", description = "Measure this running server instead of starting one.")
+        java.net.URI target;
+
+        @Option(names = "--clients", defaultValue = "50", description = "Concurrent devices (default ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per phase (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--warmup", defaultValue = "5", description = "Unmeasured seconds before each phase (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--events", defaultValue = "300", description = "Event-latency samples (default ${DEFAULT-VALUE}).")
+        int events;
+
+        @Option(names = "--db-pool", defaultValue = "16", description = "Database connections of the started server (default ${DEFAULT-VALUE}, as serve).")
+        int dbPool;
+
+        @Option(names = "--pace-ms", defaultValue = "1000", description = "The paced phase: each device pushes one batch per this many ms (default ${DEFAULT-VALUE}; 0 skips it).")
+        int paceMs;
+
+        private java.time.Duration pace() {
+            return paceMs <= 0 ? null : java.time.Duration.ofMillis(paceMs);
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            // why: one console line per request would cost the 2-core machine more than some requests do
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.pokepedia.server.access")).setLevel(ch.qos.logback.classic.Level.WARN);
+            var settings = global.settings();
+            java.time.Duration w = java.time.Duration.ofSeconds(warmup), d = java.time.Duration.ofSeconds(seconds);
+            if (target != null) {
+                String secret = dev.pokepedia.sync.SyncConfig.fromEnv(settings.env()).jwtSecret()
+                        .orElseThrow(() -> new dev.pokepedia.core.ConfigurationException("--target needs the server's JWT secret to sign tokens",
+                                "Set POKEPEDIA_JWT_SECRET (or SUPABASE_JWT_SECRET) to the secret the target server uses"));
+                var bench = new dev.pokepedia.app.bench.SyncBenchmark(target, secret, null, clients, w, d, events, pace(), System.err);
+                dev.pokepedia.app.bench.SyncBenchmark.print(bench.run(), clients, System.out);
+                return 0;
+            }
+            // why not openDatabase(): the resolved database is only the way to the server; it is not migrated or written
+            try (var resolved = new DatabaseLocator(settings.env(), settings.dataDir(), System.getProperty("user.name")).resolve(settings.dbFlag())) {
+                DatabaseConfig main = resolved.config();
+                DatabaseLocator.ensureDatabase(main, "pokepedia_bench_sync");
+                try (Database db = Database.open(main.withDatabase("pokepedia_bench_sync"), dbPool).migrate();
+                     Database baselineDb = Database.open(main.withDatabase("pokepedia_bench_sync"), dbPool)) {
+                    String secret = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(32));
+                    var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                    dev.pokepedia.app.bench.SyncBenchmark.prepareBaseline(db);
+                    try (var sync = dev.pokepedia.sync.SyncService.open(db, dev.pokepedia.sync.SyncConfig.withSecret(secret, "a throwaway secret"),
+                            registry, java.time.Clock.systemUTC());
+                         var server = dev.pokepedia.server.PokepediaServer.builder(db)
+                                 .options(dev.pokepedia.server.ServerOptions.defaults().withPort(0)).meterRegistry(registry).syncService(sync).start()) {
+                        var bench = new dev.pokepedia.app.bench.SyncBenchmark(server.baseUri(), secret, baselineDb, clients, w, d, events, pace(), System.err);
+                        var phases = bench.run();
+                        dev.pokepedia.app.bench.SyncBenchmark.print(phases, clients, System.out);
+                        var t = registry.find("sync.push.duration").timer();
+                        if (t != null) {
+                            System.out.printf(java.util.Locale.ROOT, "server-side push transaction (sync.push.duration): mean %.2f ms, max %.1f ms over %d pushes%n",
+                                    t.mean(java.util.concurrent.TimeUnit.MILLISECONDS), t.max(java.util.concurrent.TimeUnit.MILLISECONDS), t.count());
+                        }
+                    }
+                } finally {
+                    try (var c = main.connect(); var st = c.createStatement()) {
+                        st.execute("DROP DATABASE IF EXISTS pokepedia_bench_sync WITH (FORCE)");
+                    }
+                }
+            }
+            return 0;
         }
     }
 }

@@ -24,6 +24,8 @@ import dev.pokepedia.server.AdminPassword;
 import dev.pokepedia.server.MediaLinks;
 import dev.pokepedia.server.PokepediaServer;
 import dev.pokepedia.server.ServerOptions;
+import dev.pokepedia.sync.SyncConfig;
+import dev.pokepedia.sync.SyncService;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +39,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the mirror over HTTP: a PokeAPI-compatible read API from Postgres (/api/v2/…), Pokédex queries "
                 + "(/pokedex/…), the Pokédex page (/), stored media (/storage/v1/object/public/…, folder storage), the admin "
-                + "dashboard (/admin, needs POKEPEDIA_ADMIN_PASSWORD), /healthz, /readyz, /metrics and /openapi.json.",
+                + "dashboard (/admin, needs POKEPEDIA_ADMIN_PASSWORD), offline-first app sync (/sync/v1, needs POKEPEDIA_JWT_SECRET or "
+                + "SUPABASE_JWT_SECRET), /healthz, /readyz, /metrics and /openapi.json.",
                 "Ctrl-C or SIGTERM stops it gracefully: no new connections, in-flight requests finish."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -110,8 +113,16 @@ final class ServeCommand implements Callable<Integer> {
             }
             AdminActions actions = new ServeActions(db, livePath, scheduler);
 
-            PokepediaServer server = PokepediaServer.builder(db).options(options).objectStore(store).queues(queues)
-                    .adminActions(actions).meterRegistry(registry).start();
+            SyncConfig syncConfig = SyncConfig.fromEnv(settings.env());
+            SyncService sync = SyncService.open(db, syncConfig, registry, clock);
+            PokepediaServer server;
+            try {
+                server = PokepediaServer.builder(db).options(options).objectStore(store).queues(queues)
+                        .adminActions(actions).meterRegistry(registry).syncService(sync).start();
+            } catch (RuntimeException e) {
+                sync.close();
+                throw e;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             ScheduleRunner schedules = runner;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -122,11 +133,14 @@ final class ServeCommand implements Callable<Integer> {
                     livePath.close(); // stops claiming, finishes in-flight messages, hands back the rest
                 } finally {
                     server.close();
+                    sync.close();
                     stopped.countDown();
                 }
             }, "serve-shutdown"));
             System.out.printf("serving %s  (Pokédex %s/, API %s/api/v2/, admin %s)%n", server.baseUri(), server.baseUri(), server.baseUri(),
                     options.adminEnabled() ? server.baseUri() + "/admin" : "disabled: set " + AdminPassword.ENV);
+            System.out.printf("app sync (/sync/v1): %s%n", syncConfig.configured() ? "enabled, tokens verified with " + syncConfig.secretSource()
+                    : "disabled: set " + SyncConfig.SECRET_ENV + " (or " + SyncConfig.SUPABASE_SECRET_ENV + ")");
             System.out.printf("storage %s, media links: %s%s; Ctrl-C stops%n", store.describe(), links.kind().name().toLowerCase(),
                     noWorkers ? ", no workers" : "");
             System.out.flush();

@@ -5,6 +5,8 @@ import dev.pokepedia.core.Database;
 import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.server.internal.HttpApp;
+import dev.pokepedia.sync.SyncConfig;
+import dev.pokepedia.sync.SyncService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -32,13 +34,15 @@ public final class PokepediaServer implements AutoCloseable {
 
     private final HttpApp app;
     private final Queues ownedQueues;
+    private final SyncService ownedSync;
     private final URI baseUri;
     private final PrometheusMeterRegistry registry;
     private volatile boolean closed;
 
-    private PokepediaServer(HttpApp app, Queues ownedQueues, PrometheusMeterRegistry registry) {
+    private PokepediaServer(HttpApp app, Queues ownedQueues, SyncService ownedSync, PrometheusMeterRegistry registry) {
         this.app = app;
         this.ownedQueues = ownedQueues;
+        this.ownedSync = ownedSync;
         this.registry = registry;
         this.baseUri = app.baseUri();
     }
@@ -71,6 +75,9 @@ public final class PokepediaServer implements AutoCloseable {
         if (ownedQueues != null) {
             ownedQueues.close();
         }
+        if (ownedSync != null) {
+            ownedSync.close();
+        }
         log.info("server stopped");
     }
 
@@ -82,6 +89,7 @@ public final class PokepediaServer implements AutoCloseable {
         private Queues queues;
         private AdminActions actions = AdminActions.notWired();
         private PrometheusMeterRegistry registry;
+        private SyncService sync;
 
         private Builder(Database db) {
             this.db = Objects.requireNonNull(db, "db");
@@ -115,6 +123,15 @@ public final class PokepediaServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The /sync/v1 service; by default the server opens its own with {@link SyncConfig#fromEnv} of the process
+         * environment (without a JWT secret the sync routes answer 503) on the server's meter registry.
+         */
+        public Builder syncService(SyncService s) {
+            this.sync = s;
+            return this;
+        }
+
         /** Binds the port and starts answering. */
         public PokepediaServer start() {
             if (options.mediaLinks().kind() == MediaLinks.Kind.SELF && (store == null || store.localFolder().isEmpty())) {
@@ -131,14 +148,23 @@ public final class PokepediaServer implements AutoCloseable {
                 owned = Queues.open(db);
                 q = owned;
             }
+            SyncService s = sync;
+            SyncService ownedSync = null;
             try {
-                HttpApp app = HttpApp.start(db, options, store, q, actions, reg);
-                log.info("serving at {} (admin {}, media links {})", app.baseUri(), options.adminEnabled() ? "enabled" : "disabled",
-                        options.mediaLinks().kind());
-                return new PokepediaServer(app, owned, reg);
+                if (s == null) {
+                    ownedSync = SyncService.open(db, SyncConfig.fromEnv(System.getenv()), reg, options.clock());
+                    s = ownedSync;
+                }
+                HttpApp app = HttpApp.start(db, options, store, q, actions, reg, s);
+                log.info("serving at {} (admin {}, media links {}, sync {})", app.baseUri(), options.adminEnabled() ? "enabled" : "disabled",
+                        options.mediaLinks().kind(), s.config().configured() ? "enabled" : "not configured");
+                return new PokepediaServer(app, owned, ownedSync, reg);
             } catch (RuntimeException e) {
                 if (owned != null) {
                     owned.close();
+                }
+                if (ownedSync != null) {
+                    ownedSync.close();
                 }
                 throw e;
             }

@@ -92,9 +92,24 @@ class AdminIT {
         assertThat(page).contains("data-queue=\"pokepedia_ingest\"").contains("data-queue=\"pokepedia_sprites\"");
         assertThat(page).contains("pokedex-cries").contains("pokedex-sprites");
         assertThat(page).contains("Last run #");
-        for (String panel : List.of("queues", "sync", "media", "schedules", "errors", "actions")) {
+        for (String panel : List.of("queues", "sync", "appsync", "media", "schedules", "errors", "actions")) {
             assertThat(admin.get("/admin/panels/" + panel).statusCode()).as(panel).isEqualTo(200);
         }
+    }
+
+    @Test
+    void appSyncPanelShowsClientsAndOperationsOfEveryProcess() throws Exception {
+        admin.loginOk(PASSWORD);
+        // a push through another process's service: the panel counts from the database
+        try (var other = dev.pokepedia.sync.SyncService.open(db.database(), dev.pokepedia.sync.SyncConfig.withSecret(null, null), null,
+                java.time.Clock.systemUTC())) {
+            other.push(dev.pokepedia.sync.SyncService.trusted(new dev.pokepedia.sync.UserId("panel-user")),
+                    new dev.pokepedia.sync.PushRequest("panel-client", List.of(dev.pokepedia.sync.Operation.upsert(1, "players", "panel-p1", 0,
+                            Http.JSON.readTree("{\"name\":\"x\"}")))));
+        }
+        String panel = Http.text(admin.get("/admin/panels/appsync"));
+        assertThat(panel).contains("set POKEPEDIA_JWT_SECRET").contains("data-stat=\"clients\">1<").contains("data-stat=\"ops-minute\">1<");
+        assertThat(Http.text(admin.get("/admin"))).contains("App sync").contains("id=\"appsync-table\"");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.pokepedia.queue.Queues;
 import dev.pokepedia.server.AdminActions;
 import dev.pokepedia.server.AdminPassword;
 import dev.pokepedia.server.ServerOptions;
+import dev.pokepedia.sync.SyncService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -38,7 +39,7 @@ public final class AdminRoutes {
     private static final Pattern QUEUE = Pattern.compile("^[a-z0-9_]{1,48}$");
     private static final Pattern SCHEDULE = Pattern.compile("^[a-z0-9_.-]{1,64}$");
     private static final Pattern ENDPOINT = Pattern.compile("^[a-z0-9-]{1,64}$");
-    private static final Set<String> PANELS = Set.of("queues", "sync", "media", "schedules", "errors", "actions");
+    private static final Set<String> PANELS = Set.of("queues", "sync", "appsync", "media", "schedules", "errors", "actions");
     private static final String ADMIN_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
             + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
@@ -51,11 +52,13 @@ public final class AdminRoutes {
     private final ActionLog actionLog;
     private final Templates templates = new Templates();
     private final SameOrigin sameOrigin;
+    private final SyncService sync;
 
     /** @param base the URL clients use for this server (the {@code --public-url}, else the bound address) */
-    public AdminRoutes(Database db, ServerOptions options, URI base, Queues queues, AdminActions actions) {
+    public AdminRoutes(Database db, ServerOptions options, URI base, Queues queues, AdminActions actions, SyncService sync) {
         this.db = db;
         this.sameOrigin = new SameOrigin(base);
+        this.sync = sync;
         this.queues = queues;
         this.actions = actions;
         this.auth = new AdminAuth(options.adminPassword(), options.clock());
@@ -123,6 +126,7 @@ public final class AdminRoutes {
         switch (name) {
             case "queues" -> model.put("queues", dashboard.queues());
             case "sync" -> model.put("sync", dashboard.sync());
+            case "appsync" -> model.put("appsync", appSync());
             case "media" -> model.put("buckets", dashboard.media());
             case "schedules" -> model.put("schedules", dashboard.schedules());
             case "errors" -> model.put("errors", dashboard.errors(actionLog.recent(50)));
@@ -135,11 +139,17 @@ public final class AdminRoutes {
         Map<String, Object> model = new HashMap<>();
         model.put("queues", dashboard.queues());
         model.put("sync", dashboard.sync());
+        model.put("appsync", appSync());
         model.put("buckets", dashboard.media());
         model.put("schedules", dashboard.schedules());
         model.put("errors", dashboard.errors(actionLog.recent(50)));
         model.put("actions", actionLog.recent(10));
         return model;
+    }
+
+    /** The app-sync panel: clients, operations, conflicts and errors (see {@link SyncService#stats()}). */
+    private Map<String, Object> appSync() {
+        return Map.of("configured", sync.config().configured(), "stats", sync.stats());
     }
 
     // --- login ---

@@ -6,6 +6,7 @@ import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.server.AdminActions;
 import dev.pokepedia.server.ServerOptions;
+import dev.pokepedia.sync.SyncService;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -38,7 +39,7 @@ public final class HttpApp {
 
     /** Everything the handlers use, built once the port (and so the base URL) is known. */
     record Services(ResourceApi resources, PokedexApi pokedex, StorageRoute storage, Health health, MetricsRoute metrics,
-                    OpenApi openApi, Pages pages, AdminRoutes admin) {}
+                    OpenApi openApi, Pages pages, AdminRoutes admin, SyncRoutes sync) {}
 
     private final RequestLog requestLog;
 
@@ -48,7 +49,7 @@ public final class HttpApp {
     }
 
     public static HttpApp start(Database db, ServerOptions options, ObjectStore store, Queues queues, AdminActions actions,
-                                PrometheusMeterRegistry registry) {
+                                PrometheusMeterRegistry registry, SyncService sync) {
         HttpApp app = new HttpApp(options, registry);
         try {
             app.javalin.start();
@@ -78,7 +79,8 @@ public final class HttpApp {
                 new MetricsRoute(registry, new DbMetrics(db, queues, registry)),
                 new OpenApi(base),
                 new Pages(),
-                options.adminEnabled() ? new AdminRoutes(db, options, app.baseUri, queues, actions) : null);
+                options.adminEnabled() ? new AdminRoutes(db, options, app.baseUri, queues, actions, sync) : null,
+                new SyncRoutes(sync));
         app.ready.countDown();
         return app;
     }
@@ -92,6 +94,10 @@ public final class HttpApp {
     }
 
     public void stop() {
+        Services s = services;
+        if (s != null) {
+            s.sync().stopStreams(); // why: open event streams would otherwise hold the graceful stop for its whole grace
+        }
         javalin.stop();
     }
 
@@ -168,6 +174,9 @@ public final class HttpApp {
 
         // the public Pokédex page
         get(r, "/", ctx -> services.pages().pokedex(ctx));
+
+        // offline-first sync for apps (issue 16)
+        SyncRoutes.register(r, () -> services.sync());
 
         // admin dashboard
         AdminRoutes.register(r, () -> services.admin(), options);
