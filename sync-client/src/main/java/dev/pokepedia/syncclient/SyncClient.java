@@ -661,8 +661,8 @@ public final class SyncClient implements AutoCloseable {
                     if (recordSeen) {
                         seen.add(row.type() + "\u0000" + row.id());
                     }
-                    if (!store.registry().contains(row.type())) {
-                        continue; // why: a type this app does not register (another app of the same user)
+                    if (!store.registry().contains(row.type()) || EntityRegistry.USAGE_LOGS.equals(row.type())) {
+                        continue; // why: a type this app does not register, or our append-only logs (never needed back)
                     }
                     if (applyPulled(c, row, n)) {
                         applied[0]++;
