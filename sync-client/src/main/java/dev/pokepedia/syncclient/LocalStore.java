@@ -441,37 +441,64 @@ public final class LocalStore implements AutoCloseable {
         });
     }
 
+    void setMetaValueRelaxed(String key, String value) {
+        db.txRelaxed("writing " + key, c -> {
+            setMeta(c, key, value);
+            return null;
+        });
+    }
+
     void persistHlc(Connection c) throws SQLException {
         setMeta(c, "hlc", hlc.state());
     }
 
-    /** The server applied these ops: completed, entity version and base advanced, later unsent ops rebased. */
+    /** The server applied this op: see {@link #ackApplied(Connection, List)}. */
     void ackApplied(Connection c, OutboxOp op, long newVersion) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'completed', last_error = NULL, updated_at = ? WHERE op_id = ?")) {
-            ps.setLong(1, options.clock().millis());
-            ps.setLong(2, op.opId());
-            ps.executeUpdate();
+        ackApplied(c, List.of(new Ack(op, newVersion)));
+    }
+
+    /** One applied op and the version the server gave it. */
+    record Ack(OutboxOp op, long version) {
+    }
+
+    /**
+     * The server applied these ops: completed; each upserted entity's version and merge base advanced (unless a pull
+     * already moved it further); later never-sent ops on the same entity rebased on the new version (they were based
+     * on the same old one). Three statements batched for the lot.
+     */
+    void ackApplied(Connection c, List<Ack> acks) throws SQLException {
+        if (acks.isEmpty()) {
+            return;
         }
-        if (op.kind() == OpKind.UPSERT && !EntityRegistry.USAGE_LOGS.equals(op.type())) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE entities SET version = ?, base_payload = ? WHERE type = ? AND id = ? AND version <= ?")) {
-                ps.setLong(1, newVersion);
-                ps.setString(2, Json.canonical(op.payload().orElseThrow()));
-                ps.setString(3, op.type());
-                ps.setString(4, op.entityId());
-                ps.setLong(5, newVersion);
-                ps.executeUpdate();
+        long now = options.clock().millis();
+        try (PreparedStatement done = c.prepareStatement("UPDATE outbox SET status = 'completed', last_error = NULL, updated_at = ? WHERE op_id = ?");
+             PreparedStatement ent = c.prepareStatement("UPDATE entities SET version = ?, base_payload = (SELECT payload FROM outbox WHERE op_id = ?)"
+                     + " WHERE type = ? AND id = ? AND version <= ?");
+             PreparedStatement rebase = c.prepareStatement("UPDATE outbox SET base_version = ? WHERE type = ? AND entity_id = ?"
+                     + " AND op_id > ? AND status = 'pending' AND attempts = 0 AND base_version = ?")) {
+            for (Ack a : acks) {
+                OutboxOp op = a.op();
+                done.setLong(1, now);
+                done.setLong(2, op.opId());
+                done.addBatch();
+                if (op.kind() == OpKind.UPSERT && !EntityRegistry.USAGE_LOGS.equals(op.type())) {
+                    ent.setLong(1, a.version());
+                    ent.setLong(2, op.opId());
+                    ent.setString(3, op.type());
+                    ent.setString(4, op.entityId());
+                    ent.setLong(5, a.version());
+                    ent.addBatch();
+                }
+                rebase.setLong(1, a.version());
+                rebase.setString(2, op.type());
+                rebase.setString(3, op.entityId());
+                rebase.setLong(4, op.opId());
+                rebase.setLong(5, op.baseVersion());
+                rebase.addBatch();
             }
-        }
-        // why: a later edit queued while this op was in flight was based on the same old version; it is based on ours now
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET base_version = ? WHERE type = ? AND entity_id = ?"
-                + " AND op_id > ? AND status = 'pending' AND attempts = 0 AND base_version = ?")) {
-            ps.setLong(1, newVersion);
-            ps.setString(2, op.type());
-            ps.setString(3, op.entityId());
-            ps.setLong(4, op.opId());
-            ps.setLong(5, op.baseVersion());
-            ps.executeUpdate();
+            done.executeBatch();
+            ent.executeBatch();
+            rebase.executeBatch();
         }
     }
 

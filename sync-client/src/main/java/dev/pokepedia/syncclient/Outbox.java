@@ -172,7 +172,7 @@ public final class Outbox {
         if (ids.isEmpty()) {
             return;
         }
-        store.db().tx("marking operations failed", c -> {
+        store.db().txRelaxed("marking operations failed", c -> {
             for (long id : ids) {
                 int attempts;
                 try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM outbox WHERE op_id = ?")) {
@@ -235,7 +235,8 @@ public final class Outbox {
         if (ids.isEmpty()) {
             return;
         }
-        store.db().tx(what, c -> {
+        // why relaxed: status bookkeeping; see Db#txRelaxed
+        store.db().txRelaxed(what, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (long id : ids) {
                     ps.setLong(1, now());

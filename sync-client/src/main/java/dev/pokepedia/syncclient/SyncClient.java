@@ -166,7 +166,7 @@ public final class SyncClient implements AutoCloseable {
     }
 
     private void makeAllDue() {
-        store.db().tx("making queued operations due", c -> {
+        store.db().txRelaxed("making queued operations due", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?")) {
                 ps.setLong(1, clock.millis());
                 ps.setLong(2, clock.millis());
@@ -264,7 +264,7 @@ public final class SyncClient implements AutoCloseable {
                     pushAll(n);
                 }
                 lastError = null;
-                store.setMetaValue("last_sync_at", Long.toString(clock.millis()));
+                store.setMetaValueRelaxed("last_sync_at", Long.toString(clock.millis()));
                 return n.result(true, Optional.empty());
             } catch (Offline e) {
                 online = false;
@@ -476,7 +476,8 @@ public final class SyncClient implements AutoCloseable {
         Map<Long, OutboxOp> byId = new HashMap<>();
         chunk.forEach(o -> byId.put(o.opId(), o));
         Set<Long> answered = new HashSet<>();
-        store.db().tx("applying push results", c -> {
+        store.db().txRelaxed("applying push results", c -> {
+            List<LocalStore.Ack> acks = new ArrayList<>();
             for (JsonNode r : resp.path("results")) {
                 OutboxOp op = byId.get(r.path("op_id").asLong());
                 if (op == null) {
@@ -485,10 +486,12 @@ public final class SyncClient implements AutoCloseable {
                 answered.add(op.opId());
                 String status = r.path("status").asText();
                 if ("applied".equals(status)) {
-                    store.ackApplied(c, op, r.path("version").asLong());
+                    acks.add(new LocalStore.Ack(op, r.path("version").asLong()));
                     n.pushed++;
                 } else if ("conflict".equals(status)) {
                     n.conflicts++;
+                    store.ackApplied(c, acks); // why: before resolving, so resolution sees this batch's applied versions
+                    acks.clear();
                     resolve(c, op, serverRow(op.type(), op.entityId(), r.path("server")));
                 } else {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'pending', last_error = ? WHERE op_id = ?")) {
@@ -498,6 +501,7 @@ public final class SyncClient implements AutoCloseable {
                     }
                 }
             }
+            store.ackApplied(c, acks);
             store.persistHlc(c);
             return null;
         });
@@ -655,7 +659,7 @@ public final class SyncClient implements AutoCloseable {
             String next = resp.path("cursor").asText(cursor);
             boolean recordSeen = full;
             int[] applied = {0};
-            store.db().tx("applying pulled changes", c -> {
+            store.db().txRelaxed("applying pulled changes", c -> {
                 for (JsonNode ch : resp.path("changes")) {
                     ServerRow row = serverRow(ch.path("type").asText(), ch.path("id").asText(), ch);
                     if (recordSeen) {
@@ -725,7 +729,7 @@ public final class SyncClient implements AutoCloseable {
     }
 
     private void dropUnmentioned(Set<String> seen) {
-        store.db().tx("dropping rows the server no longer has", c -> {
+        store.db().txRelaxed("dropping rows the server no longer has", c -> {
             List<String[]> drop = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT type, id FROM entities e WHERE version > 0 AND NOT EXISTS"
                     + " (SELECT 1 FROM outbox o WHERE o.type = e.type AND o.entity_id = e.id AND o.status IN ('pending','syncing','failed'))");

@@ -73,10 +73,27 @@ public final class Db implements AutoCloseable {
         return file;
     }
 
-    /** Runs work in one write transaction ({@code BEGIN IMMEDIATE}), retrying SQLITE_BUSY with backoff. */
+    /** Runs work in one durable write transaction ({@code BEGIN IMMEDIATE}, fsync at commit), retrying SQLITE_BUSY. */
     public <T> T tx(String what, Work<T> work) {
+        return transaction(what, work, false);
+    }
+
+    /**
+     * A write transaction whose commit is not fsynced ({@code synchronous=NORMAL}): still atomic, and never lost on
+     * an app crash, but a power loss may roll back the last few of them (never half of one).
+     *
+     * <p>why: for the engine's bookkeeping (ops marked syncing, push answers, pulled pages with their cursor),
+     * everything such a commit records can be had again from the server (op ids make a resend answer the same), so
+     * only the app's own edits pay an fsync. The next durable commit makes these durable too (same WAL).
+     */
+    public <T> T txRelaxed(String what, Work<T> work) {
+        return transaction(what, work, true);
+    }
+
+    private <T> T transaction(String what, Work<T> work, boolean relaxed) {
         return withRetry(what, c -> {
             try (Statement s = c.createStatement()) {
+                s.execute(relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
                 s.execute("BEGIN IMMEDIATE");
             }
             boolean ok = false;

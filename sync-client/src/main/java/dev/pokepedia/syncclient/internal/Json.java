@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pokepedia.syncclient.SyncClientException;
@@ -18,6 +19,7 @@ public final class Json {
     // why: sorted keys make the stored text canonical, so checksums and "payloads are equal" checks are stable
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
             .build();
 
     private Json() {
@@ -26,8 +28,7 @@ public final class Json {
     /** Canonical text: object keys sorted at every level. */
     public static String canonical(JsonNode node) {
         try {
-            Object plain = MAPPER.treeToValue(node, Object.class);
-            return MAPPER.writeValueAsString(plain);
+            return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise JSON", e);
         }
