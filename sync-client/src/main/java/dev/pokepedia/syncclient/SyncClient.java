@@ -65,6 +65,7 @@ public final class SyncClient implements AutoCloseable {
     private ScheduledFuture<?> periodic;
     private long firstUnpushedChangeMs = -1;
     private Runnable unlisten = () -> { };
+    private volatile Thread eventThread;
 
     /** A client on its own single-thread scheduler. */
     public static SyncClient create(LocalStore store, SyncConfig config) {
@@ -103,7 +104,57 @@ public final class SyncClient implements AutoCloseable {
         synchronized (timers) {
             periodic = scheduler.scheduleWithFixedDelay(this::backgroundSync, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
+        eventThread = Thread.ofVirtual().name("pokepedia-sync-events").start(this::followEvents);
         return this;
+    }
+
+    /**
+     * Follows /sync/v1/events: another device's push triggers a (debounced) sync here, so changes arrive within
+     * the debounce instead of the next periodic sync. Reconnects with backoff; stops for good on a 404 (no stream).
+     */
+    private void followEvents() {
+        int failures = 0;
+        while (!closed) {
+            try {
+                if (!forcedOffline) {
+                    http.events(() -> {
+                        remoteChanged();
+                    });
+                    failures = 0;
+                }
+            } catch (StatusException e) {
+                if (e.status() == 404) {
+                    LOG.info("server has no /sync/v1/events; relying on periodic sync");
+                    return;
+                }
+                failures++;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (closed || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                failures++;
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            // why: a virtual thread parked on the backoff; the scheduler thread is never blocked by it
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
+                    Math.max(100, config.retry().delayMs(Math.max(1, failures), random))));
+        }
+    }
+
+    private void remoteChanged() {
+        if (closed || forcedOffline) {
+            return;
+        }
+        synchronized (timers) {
+            if (debounced != null) {
+                debounced.cancel(false);
+            }
+            debounced = scheduler.schedule(this::backgroundSync, config.debounce().toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     public LocalStore store() {
@@ -429,7 +480,9 @@ public final class SyncClient implements AutoCloseable {
         List<Long> ids = chunk.stream().map(OutboxOp::opId).toList();
         n.requests++;
         try {
-            return http.post(path, Json.write(body).getBytes(StandardCharsets.UTF_8));
+            JsonNode resp = http.post(path, Json.write(body).getBytes(StandardCharsets.UTF_8));
+            online = true;
+            return resp;
         } catch (IOException e) {
             store.outbox().markFailed(ids, "network: " + e, config.retry(), random, true);
             n.failed += ids.size();
@@ -653,6 +706,7 @@ public final class SyncClient implements AutoCloseable {
                 }
                 throw new Stop("pull failed: " + e.getMessage());
             }
+            online = true;
             if (resp.hasNonNull("server_time_ms")) {
                 store.hlc().observeServerTime(resp.get("server_time_ms").asLong());
             }
@@ -762,6 +816,10 @@ public final class SyncClient implements AutoCloseable {
                     f.cancel(false);
                 }
             }
+        }
+        Thread t = eventThread;
+        if (t != null) {
+            t.interrupt();
         }
         if (ownScheduler) {
             scheduler.shutdownNow();

@@ -122,6 +122,20 @@ class SyncClientTest {
     }
 
     @Test
+    void another_devices_push_reaches_this_store_through_the_event_stream_long_before_the_periodic_sync() {
+        LocalStore a = store("a");
+        LocalStore b = store("b");
+        SyncClient cb = client(b, cfg -> cfg.withAutoSync(true).withInterval(Duration.ofHours(1)).withDebounce(Duration.ofMillis(10), Duration.ofMillis(50)));
+        cb.start();
+        await().until(() -> server.pullRequests.get() >= 1);
+        int pullsBefore = server.pullRequests.get();
+        a.save("players", o("{'id':'p1','name':'from A'}"));
+        client(a, c -> c).sync();
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.get("players", "p1").isPresent());
+        assertThat(server.pullRequests.get()).isGreaterThan(pullsBefore);
+    }
+
+    @Test
     void offline_changes_queue_and_drain_when_the_server_is_back() {
         LocalStore a = store("a");
         SyncClient c = client(a, cfg -> cfg.withAutoSync(true).withInterval(Duration.ofHours(1)).withDebounce(Duration.ofMillis(20), Duration.ofMillis(100)));

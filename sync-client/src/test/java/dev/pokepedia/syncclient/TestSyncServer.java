@@ -81,12 +81,21 @@ final class TestSyncServer implements AutoCloseable {
         http.createContext("/sync/v1/push", ex -> handle(ex, () -> push(ex, false)));
         http.createContext("/sync/v1/op", ex -> handle(ex, () -> push(ex, true)));
         http.createContext("/sync/v1/pull", ex -> handle(ex, () -> pull(ex)));
+        http.createContext("/sync/v1/events", this::events);
         http.start();
         port = http.getAddress().getPort();
     }
 
     /** Stops answering (the network went away); {@link #restart()} listens again on the same port. */
     void stop() {
+        for (OutputStream os : listeners) {
+            try {
+                os.close();
+            } catch (IOException ignored) {
+                // client gone
+            }
+        }
+        listeners.clear();
         http.stop(0);
     }
 
@@ -100,6 +109,13 @@ final class TestSyncServer implements AutoCloseable {
 
     @Override
     public void close() {
+        for (OutputStream os : listeners) {
+            try {
+                os.close();
+            } catch (IOException ignored) {
+                // client gone
+            }
+        }
         http.stop(0);
     }
 
@@ -215,6 +231,7 @@ final class TestSyncServer implements AutoCloseable {
             resp.putObject("counts");
             resp.put("server_time_ms", clock.millis());
         }
+        notifyChange(nextVersion - 1);
         CountDownLatch hold = holdAfterApply;
         if (hold != null) {
             hold.await(30, TimeUnit.SECONDS);
@@ -260,6 +277,36 @@ final class TestSyncServer implements AutoCloseable {
         result.put("status", "applied");
         result.put("version", r.version());
         return result;
+    }
+
+    private final List<OutputStream> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Server-sent events: "event: change" after every push that applied something; held open until the server stops. */
+    private void events(HttpExchange ex) throws IOException {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.equals("Bearer " + token)) {
+            error(ex, 401, "unauthorized", "missing or bad token");
+            ex.close();
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream os = ex.getResponseBody();
+        os.write(": ping\n\n".getBytes(StandardCharsets.UTF_8));
+        os.flush();
+        listeners.add(os);
+    }
+
+    private void notifyChange(long version) {
+        byte[] msg = ("event: change\ndata: {\"version\":" + version + "}\n\n").getBytes(StandardCharsets.UTF_8);
+        for (OutputStream os : listeners) {
+            try {
+                os.write(msg);
+                os.flush();
+            } catch (IOException e) {
+                listeners.remove(os);
+            }
+        }
     }
 
     private void pull(HttpExchange ex) throws IOException {

@@ -57,6 +57,32 @@ public final class SyncHttp {
         return send(request("sync/v1/pull?since=" + URLEncoder.encode(since, StandardCharsets.UTF_8) + "&limit=" + limit).GET().build());
     }
 
+    /**
+     * Follows the server-sent events stream until it ends or fails: calls {@code onChange} for every {@code change}
+     * event. Returns normally when the stream ended; a 404 means the server has no event stream.
+     */
+    public void events(Runnable onChange) throws IOException, StatusException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("sync/v1/events")).header("Authorization", "Bearer " + token.get())
+                .header("Accept", "text/event-stream").GET().build();
+        HttpResponse<java.util.stream.Stream<String>> resp = client.send(req, HttpResponse.BodyHandlers.ofLines());
+        if (resp.statusCode() != 200) {
+            resp.body().close();
+            throw new StatusException(resp.statusCode(), "http_" + resp.statusCode(), req.uri().getPath());
+        }
+        try (java.util.stream.Stream<String> lines = resp.body()) {
+            String[] event = {""};
+            lines.forEach(line -> {
+                if (line.startsWith("event:")) {
+                    event[0] = line.substring(6).trim();
+                } else if (line.startsWith("data:") && event[0].equals("change")) {
+                    onChange.run();
+                } else if (line.isEmpty()) {
+                    event[0] = "";
+                }
+            });
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .header("Authorization", "Bearer " + token.get()).header("Accept", "application/json");
