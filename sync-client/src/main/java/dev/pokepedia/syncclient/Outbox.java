@@ -202,8 +202,22 @@ public final class Outbox {
 
     /** Puts operations back to pending without counting an attempt (e.g. the token was refused; nothing was tried). */
     void release(Collection<Long> ids, String error) {
-        update("releasing operations", ids, "UPDATE outbox SET status = 'pending', updated_at = ?, last_error = '"
-                + (error == null ? "" : error.replace("'", "''")) + "' WHERE op_id = ? AND status = 'syncing'");
+        if (ids.isEmpty()) {
+            return;
+        }
+        store.db().txRelaxed("releasing operations", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET status = 'pending', updated_at = ?, last_error = ? WHERE op_id = ? AND status = 'syncing'")) {
+                for (long id : ids) {
+                    ps.setLong(1, now());
+                    ps.setString(2, error == null ? "" : error);
+                    ps.setLong(3, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     /** Queues every failed operation again, attempts reset. Returns how many. */
