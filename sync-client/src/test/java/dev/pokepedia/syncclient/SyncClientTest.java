@@ -155,6 +155,58 @@ class SyncClientTest {
     }
 
     @Test
+    void a_push_sends_upserts_parents_first_then_deletes_children_first() {
+        LocalStore a = store("a");
+        SyncClient c = client(a, cfg -> cfg);
+        a.save("teams", o("{'id':'t0'}"));
+        a.save("team_rosters", o("{'id':'r0','team_id':'t0'}"));
+        a.save("games", o("{'id':'g0','players':[{'id':'p1'}],'events':[{'t':1},{'t':2}]}"));
+        c.sync();
+        a.delete("teams", "t0");
+        a.delete("team_rosters", "r0");
+        a.save("team_rosters", o("{'id':'r1','team_id':'t1'}"));
+        a.save("teams", o("{'id':'t1'}"));
+        a.save("games", o("{'id':'g0','players':[{'id':'p1'},{'id':'p2'}],'events':[]}"));
+        assertThat(c.sync().pushed()).isEqualTo(5);
+        assertThat(server.lastPushOps).containsExactly("teams/t1/upsert", "team_rosters/r1/upsert", "games/g0/upsert",
+                "team_rosters/r0/delete", "teams/t0/delete");
+        assertThat(server.row("games", "g0").payload().get("players")).hasSize(2);
+    }
+
+    @Test
+    void a_refused_token_stops_the_sync_and_keeps_every_operation_pending_without_counting_an_attempt() {
+        LocalStore a = store("a");
+        a.save("players", o("{'id':'p1'}"));
+        SyncClient c = SyncClient.create(a, SyncConfig.defaults(server.uri(), () -> "wrong").withAutoSync(false));
+        open.add(c);
+        SyncResult r = c.sync();
+        assertThat(r.error()).get().asString().contains("refused the token");
+        assertThat(a.outbox().list()).singleElement().satisfies(op -> {
+            assertThat(op.status()).isEqualTo(OpStatus.PENDING);
+            assertThat(op.attempts()).isZero();
+        });
+    }
+
+    @Test
+    void a_thousand_operations_queued_offline_drain_in_one_sync() {
+        LocalStore a = store("a");
+        SyncClient c = client(a, cfg -> cfg);
+        c.setOffline(true);
+        List<LocalStore.Write> w = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            w.add(new LocalStore.Write(i % 2 == 0 ? "players" : "seasons", o("{'id':'x" + i + "'}")));
+        }
+        a.bulkSave(w);
+        a.delete("players", "x0");
+        assertThat(c.sync().pushed()).isZero();
+        c.setOffline(false);
+        SyncResult r = c.sync();
+        assertThat(r.pushed()).isEqualTo(999);
+        assertThat(server.pushRequests.get()).isEqualTo(10);
+        assertThat(server.liveRows("players").size() + server.liveRows("seasons").size()).isEqualTo(999);
+    }
+
+    @Test
     void forced_offline_queues_without_network_and_reconnect_drains_at_once() {
         LocalStore a = store("a");
         SyncClient c = client(a, cfg -> cfg);

@@ -52,6 +52,8 @@ final class TestSyncServer implements AutoCloseable {
     final AtomicInteger pullRequests = new AtomicInteger();
     final AtomicInteger appliedOps = new AtomicInteger();
     volatile boolean noBulkEndpoint;
+    /** "type/id/kind" of every op of the last push request, in request order. */
+    volatile List<String> lastPushOps = List.of();
     volatile int failNextPushes;
     /** When set, a push waits on it after applying (so a test can kill the client mid-push). */
     volatile CountDownLatch holdAfterApply;
@@ -195,6 +197,9 @@ final class TestSyncServer implements AutoCloseable {
             ops.add(req.get("op"));
         } else {
             req.path("ops").forEach(ops::add);
+        }
+        if (!single) {
+            lastPushOps = ops.stream().map(o -> o.path("type").asText() + "/" + o.path("id").asText() + "/" + o.path("kind").asText()).toList();
         }
         if (ops.size() > 1000) {
             error(ex, 400, "too_many_ops", "more than 1000 ops");
