@@ -40,7 +40,13 @@ public final class Hlc {
 
         @Override
         public String toString() {
-            return String.format("%016d:%04d:%s", ms, counter, node);
+            // why: not String.format; this runs for every local change
+            String m = Long.toString(ms);
+            String c = Integer.toString(counter);
+            StringBuilder b = new StringBuilder(22 + node.length());
+            b.append("0".repeat(Math.max(0, 16 - m.length()))).append(m).append(':');
+            b.append("0".repeat(Math.max(0, 4 - c.length()))).append(c).append(':').append(node);
+            return b.toString();
         }
     }
 

@@ -123,10 +123,21 @@ public final class Outbox {
      * waits until the earlier one is answered (its base version depends on that answer).
      */
     public Map<String, List<OutboxOp>> pendingBatched(int maxPerType) {
+        Map<String, List<OutboxOp>> grouped = new LinkedHashMap<>();
+        pendingForPush(maxPerType, true).forEach((type, raws) -> grouped.put(type, raws.stream().map(Raw::op).toList()));
+        return grouped;
+    }
+
+    /** An operation as the push reads it: the payload kept as the stored text (not parsed, sent as is). */
+    record Raw(OutboxOp op, String payloadText) {
+    }
+
+    /** {@link #pendingBatched} for the engine: payloads as stored text, parsed only when {@code parse}. */
+    Map<String, List<Raw>> pendingForPush(int maxPerType, boolean parse) {
         if (maxPerType < 1) {
             throw SyncClientException.badInput("maxPerType " + maxPerType + " must be >= 1");
         }
-        List<OutboxOp> ready = store.db().read("reading pending operations", c -> {
+        List<Raw> ready = store.db().read("reading pending operations", c -> {
             // why: the window keeps each type's first maxPerType without reading the whole backlog into memory
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM (SELECT " + COLUMNS + ","
                     + " row_number() OVER (PARTITION BY type ORDER BY op_id) AS rn FROM outbox o WHERE status = 'pending'"
@@ -135,17 +146,18 @@ public final class Outbox {
                     + " WHERE rn <= ? ORDER BY op_id")) {
                 ps.setLong(1, now());
                 ps.setInt(2, maxPerType);
-                return list(ps);
+                List<Raw> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Raw(read(rs, parse), rs.getString(5)));
+                    }
+                }
+                return out;
             }
         });
-        Map<String, List<OutboxOp>> grouped = new LinkedHashMap<>();
-        ready.stream().sorted(Comparator.comparingInt((OutboxOp o) -> store.registry().order(o.type())).thenComparingLong(OutboxOp::opId))
-                .forEach(o -> {
-                    List<OutboxOp> l = grouped.computeIfAbsent(o.type(), k -> new ArrayList<>());
-                    if (l.size() < maxPerType) {
-                        l.add(o);
-                    }
-                });
+        Map<String, List<Raw>> grouped = new LinkedHashMap<>();
+        ready.stream().sorted(Comparator.comparingInt((Raw o) -> store.registry().order(o.op().type())).thenComparingLong(o -> o.op().opId()))
+                .forEach(o -> grouped.computeIfAbsent(o.op().type(), k -> new ArrayList<>()).add(o));
         return grouped;
     }
 
@@ -307,9 +319,13 @@ public final class Outbox {
     }
 
     static OutboxOp read(ResultSet rs) throws SQLException {
+        return read(rs, true);
+    }
+
+    static OutboxOp read(ResultSet rs, boolean parse) throws SQLException {
         String payload = rs.getString(5);
         return new OutboxOp(rs.getLong(1), rs.getString(2), rs.getString(3), OpKind.fromWire(rs.getString(4)),
-                payload == null ? Optional.empty() : Optional.of((ObjectNode) Json.read(payload)), rs.getLong(6), rs.getString(7),
+                payload == null || !parse ? Optional.empty() : Optional.of((ObjectNode) Json.read(payload)), rs.getLong(6), rs.getString(7),
                 OpStatus.fromDb(rs.getString(8)), rs.getInt(9), Instant.ofEpochMilli(rs.getLong(10)), Optional.ofNullable(rs.getString(11)));
     }
 

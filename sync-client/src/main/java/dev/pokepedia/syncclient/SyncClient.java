@@ -363,13 +363,13 @@ public final class SyncClient implements AutoCloseable {
 
     private void pushAll(Counters n) throws Offline, Stop {
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Map<String, List<OutboxOp>> batched = store.outbox().pendingBatched(config.batchSize());
+            Map<String, List<Outbox.Raw>> batched = store.outbox().pendingForPush(config.batchSize(), false);
             if (batched.isEmpty()) {
                 return;
             }
-            List<OutboxOp> ordered = order(batched);
+            List<Outbox.Raw> ordered = order(batched);
             int before = n.pushed + n.conflicts + n.failed;
-            for (List<OutboxOp> chunk : chunks(ordered)) {
+            for (List<Outbox.Raw> chunk : chunks(ordered)) {
                 pushChunk(chunk, n);
             }
             if (n.pushed + n.conflicts + n.failed == before) {
@@ -379,29 +379,30 @@ public final class SyncClient implements AutoCloseable {
     }
 
     /** Upserts in push order (parents first), then deletes in reverse order (children first). */
-    private List<OutboxOp> order(Map<String, List<OutboxOp>> batched) {
-        List<OutboxOp> upserts = new ArrayList<>();
-        List<OutboxOp> deletes = new ArrayList<>();
-        for (List<OutboxOp> l : batched.values()) {
-            for (OutboxOp o : l) {
-                (o.kind() == OpKind.UPSERT ? upserts : deletes).add(o);
+    private List<Outbox.Raw> order(Map<String, List<Outbox.Raw>> batched) {
+        List<Outbox.Raw> upserts = new ArrayList<>();
+        List<Outbox.Raw> deletes = new ArrayList<>();
+        for (List<Outbox.Raw> l : batched.values()) {
+            for (Outbox.Raw o : l) {
+                (o.op().kind() == OpKind.UPSERT ? upserts : deletes).add(o);
             }
         }
         EntityRegistry reg = store.registry();
-        upserts.sort(Comparator.comparingInt((OutboxOp o) -> reg.order(o.type())).thenComparingLong(OutboxOp::opId));
-        deletes.sort(Comparator.comparingInt((OutboxOp o) -> -reg.order(o.type())).thenComparingLong(OutboxOp::opId));
-        List<OutboxOp> all = new ArrayList<>(upserts);
+        upserts.sort(Comparator.comparingInt((Outbox.Raw o) -> reg.order(o.op().type())).thenComparingLong(o -> o.op().opId()));
+        deletes.sort(Comparator.comparingInt((Outbox.Raw o) -> -reg.order(o.op().type())).thenComparingLong(o -> o.op().opId()));
+        List<Outbox.Raw> all = new ArrayList<>(upserts);
         all.addAll(deletes);
         return all;
     }
 
     /** Splits into requests of at most maxRequestBytes; an operation (an aggregate included) is never split. */
-    private List<List<OutboxOp>> chunks(List<OutboxOp> ops) {
-        List<List<OutboxOp>> out = new ArrayList<>();
-        List<OutboxOp> cur = new ArrayList<>();
+    private List<List<Outbox.Raw>> chunks(List<Outbox.Raw> ops) {
+        List<List<Outbox.Raw>> out = new ArrayList<>();
+        List<Outbox.Raw> cur = new ArrayList<>();
         long bytes = 64;
-        for (OutboxOp o : ops) {
-            long size = wire(o).toString().getBytes(StandardCharsets.UTF_8).length + 1;
+        for (Outbox.Raw o : ops) {
+            // why: an upper bound without serialising: UTF-8 is at most 3 bytes a char, plus the op's other fields
+            long size = (o.payloadText() == null ? 0 : utf8Length(o.payloadText())) + 160 + o.op().entityId().length() * 3L;
             if (!cur.isEmpty() && bytes + size > config.maxRequestBytes()) {
                 out.add(cur);
                 cur = new ArrayList<>();
@@ -416,26 +417,39 @@ public final class SyncClient implements AutoCloseable {
         return out;
     }
 
-    private ObjectNode wire(OutboxOp o) {
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            n += ch < 0x80 ? 1 : ch < 0x800 ? 2 : Character.isSurrogate(ch) ? 2 : 3;
+        }
+        return n;
+    }
+
+    private ObjectNode wire(Outbox.Raw raw) {
+        OutboxOp o = raw.op();
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("op_id", o.opId());
         n.put("type", o.type());
         n.put("id", o.entityId());
         n.put("kind", o.kind().wire());
         n.put("base_version", o.baseVersion());
-        o.payload().ifPresent(p -> n.set("payload", p));
+        if (raw.payloadText() != null) {
+            // why: the stored text is already canonical JSON; embedding it raw saves a parse and a serialisation per op
+            n.putRawValue("payload", new com.fasterxml.jackson.databind.util.RawValue(raw.payloadText()));
+        }
         n.put("hlc", o.hlc());
         return n;
     }
 
-    private void pushChunk(List<OutboxOp> chunk, Counters n) throws Offline, Stop {
-        List<Long> ids = chunk.stream().map(OutboxOp::opId).toList();
+    private void pushChunk(List<Outbox.Raw> chunk, Counters n) throws Offline, Stop {
+        List<Long> ids = chunk.stream().map(r -> r.op().opId()).toList();
         store.outbox().markSyncing(ids);
         JsonNode resp;
         try {
             resp = fallbackSingleOps ? null : postPush(chunk, n);
             if (resp == null) {
-                for (OutboxOp op : chunk) {
+                for (Outbox.Raw op : chunk) {
                     pushSingle(op, n);
                 }
                 return;
@@ -448,7 +462,7 @@ public final class SyncClient implements AutoCloseable {
     }
 
     /** One bulk request; null when the server has no bulk endpoint (404), which switches to one op per request. */
-    private JsonNode postPush(List<OutboxOp> chunk, Counters n) throws StatusException, Offline, Stop {
+    private JsonNode postPush(List<Outbox.Raw> chunk, Counters n) throws StatusException, Offline, Stop {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("client_id", store.clientId());
         ArrayNode arr = body.putArray("ops");
@@ -465,7 +479,7 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
-    private void pushSingle(OutboxOp op, Counters n) throws Offline, Stop {
+    private void pushSingle(Outbox.Raw op, Counters n) throws Offline, Stop {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("client_id", store.clientId());
         body.set("op", wire(op));
@@ -476,8 +490,8 @@ public final class SyncClient implements AutoCloseable {
         }
     }
 
-    private JsonNode send(String path, ObjectNode body, List<OutboxOp> chunk, Counters n) throws StatusException, Offline, Stop {
-        List<Long> ids = chunk.stream().map(OutboxOp::opId).toList();
+    private JsonNode send(String path, ObjectNode body, List<Outbox.Raw> chunk, Counters n) throws StatusException, Offline, Stop {
+        List<Long> ids = chunk.stream().map(r -> r.op().opId()).toList();
         n.requests++;
         try {
             JsonNode resp = http.post(path, Json.write(body).getBytes(StandardCharsets.UTF_8));
@@ -507,9 +521,9 @@ public final class SyncClient implements AutoCloseable {
     }
 
     /** A 4xx for a whole batch: halve it to find the refused operation(s); a single refused op counts an attempt. */
-    private void handleRefusal(List<OutboxOp> chunk, StatusException e, Counters n) throws Offline, Stop {
+    private void handleRefusal(List<Outbox.Raw> chunk, StatusException e, Counters n) throws Offline, Stop {
         if (chunk.size() > 1 && e.status() != 404) {
-            List<Long> ids = chunk.stream().map(OutboxOp::opId).toList();
+            List<Long> ids = chunk.stream().map(r -> r.op().opId()).toList();
             store.outbox().release(ids, e.getMessage());
             int mid = chunk.size() / 2;
             pushChunk(chunk.subList(0, mid), n);
@@ -517,17 +531,17 @@ public final class SyncClient implements AutoCloseable {
             return;
         }
         LOG.warn("server refused {} operation(s): {}", chunk.size(), e.getMessage());
-        store.outbox().markFailed(chunk.stream().map(OutboxOp::opId).toList(), e.getMessage(), config.retry(), random, false);
+        store.outbox().markFailed(chunk.stream().map(r -> r.op().opId()).toList(), e.getMessage(), config.retry(), random, false);
         n.failed += chunk.size();
         lastError = e.getMessage();
     }
 
-    private void applyResults(List<OutboxOp> chunk, JsonNode resp, Counters n) {
+    private void applyResults(List<Outbox.Raw> chunk, JsonNode resp, Counters n) {
         if (resp.hasNonNull("server_time_ms")) {
             store.hlc().observeServerTime(resp.get("server_time_ms").asLong());
         }
         Map<Long, OutboxOp> byId = new HashMap<>();
-        chunk.forEach(o -> byId.put(o.opId(), o));
+        chunk.forEach(o -> byId.put(o.op().opId(), o.op()));
         Set<Long> answered = new HashSet<>();
         store.db().txRelaxed("applying push results", c -> {
             List<LocalStore.Ack> acks = new ArrayList<>();
@@ -558,7 +572,7 @@ public final class SyncClient implements AutoCloseable {
             store.persistHlc(c);
             return null;
         });
-        List<Long> missing = chunk.stream().map(OutboxOp::opId).filter(id -> !answered.contains(id)).toList();
+        List<Long> missing = chunk.stream().map(r -> r.op().opId()).filter(id -> !answered.contains(id)).toList();
         if (!missing.isEmpty()) {
             store.outbox().markFailed(missing, "the server's answer did not mention this op", config.retry(), random, false);
             n.failed += missing.size();
@@ -599,7 +613,8 @@ public final class SyncClient implements AutoCloseable {
                     store.applyServerRow(c, server);
                 }
             }
-            case MANUAL -> store.openConflict(c, op, server);
+            case MANUAL -> store.openConflict(c, op.payload().isPresent() || op.kind() == OpKind.DELETE ? op
+                    : Outbox.byId(c, op.opId()).orElse(op), server);
             case MERGE -> merge(c, op, local, server, localNewer);
         }
     }
