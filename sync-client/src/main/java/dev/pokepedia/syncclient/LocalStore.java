@@ -49,6 +49,7 @@ public final class LocalStore implements AutoCloseable {
             + " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,"
             + " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)",
         "CREATE INDEX outbox_ready ON outbox (status, next_attempt_at, op_id)",
+        "CREATE INDEX outbox_type_ready ON outbox (status, type, op_id)",
         "CREATE INDEX outbox_entity ON outbox (type, entity_id, op_id)",
         "CREATE TABLE conflicts (type TEXT NOT NULL, entity_id TEXT NOT NULL, local_payload TEXT, local_deleted INTEGER NOT NULL,"
             + " local_hlc TEXT NOT NULL, server_version INTEGER NOT NULL, server_deleted INTEGER NOT NULL, server_payload TEXT,"

@@ -138,22 +138,25 @@ public final class Outbox {
             throw SyncClientException.badInput("maxPerType " + maxPerType + " must be >= 1");
         }
         List<Raw> ready = store.db().read("reading pending operations", c -> {
-            // why: the window keeps each type's first maxPerType without reading the whole backlog into memory
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM (SELECT " + COLUMNS + ","
-                    + " row_number() OVER (PARTITION BY type ORDER BY op_id) AS rn FROM outbox o WHERE status = 'pending'"
+            // why one query per type: each walks the (status, type, op_id) index and stops after maxPerType matches,
+            // instead of ranking the whole backlog every round
+            List<Raw> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox o INDEXED BY outbox_type_ready WHERE status = 'pending' AND type = ?"
                     + " AND next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.type = o.type"
-                    + " AND p.entity_id = o.entity_id AND p.op_id < o.op_id AND p.status IN ('pending','syncing')))"
-                    + " WHERE rn <= ? ORDER BY op_id")) {
-                ps.setLong(1, now());
-                ps.setInt(2, maxPerType);
-                List<Raw> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Raw(read(rs, parse), rs.getString(5)));
+                    + " AND p.entity_id = o.entity_id AND p.op_id < o.op_id AND p.status IN ('pending','syncing'))"
+                    + " ORDER BY op_id LIMIT ?")) {
+                for (EntityType t : store.registry().types()) {
+                    ps.setString(1, t.name());
+                    ps.setLong(2, now());
+                    ps.setInt(3, maxPerType);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Raw(read(rs, parse), rs.getString(5)));
+                        }
                     }
                 }
-                return out;
             }
+            return out;
         });
         Map<String, List<Raw>> grouped = new LinkedHashMap<>();
         ready.stream().sorted(Comparator.comparingInt((Raw o) -> store.registry().order(o.op().type())).thenComparingLong(o -> o.op().opId()))

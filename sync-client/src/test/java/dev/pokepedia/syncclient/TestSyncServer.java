@@ -51,6 +51,8 @@ final class TestSyncServer implements AutoCloseable {
     final AtomicInteger opRequests = new AtomicInteger();
     final AtomicInteger pullRequests = new AtomicInteger();
     final AtomicInteger appliedOps = new AtomicInteger();
+    /** Time spent answering pushes and pulls (the benchmark's server share). */
+    final java.util.concurrent.atomic.AtomicLong serverNanos = new java.util.concurrent.atomic.AtomicLong();
     volatile boolean noBulkEndpoint;
     /** "type/id/kind" of every op of the last push request, in request order. */
     volatile List<String> lastPushOps = List.of();
@@ -80,9 +82,9 @@ final class TestSyncServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        http.createContext("/sync/v1/push", ex -> handle(ex, () -> push(ex, false)));
-        http.createContext("/sync/v1/op", ex -> handle(ex, () -> push(ex, true)));
-        http.createContext("/sync/v1/pull", ex -> handle(ex, () -> pull(ex)));
+        http.createContext("/sync/v1/push", ex -> timed(() -> handle(ex, () -> push(ex, false))));
+        http.createContext("/sync/v1/op", ex -> timed(() -> handle(ex, () -> push(ex, true))));
+        http.createContext("/sync/v1/pull", ex -> timed(() -> handle(ex, () -> pull(ex))));
         http.createContext("/sync/v1/events", this::events);
         http.start();
         port = http.getAddress().getPort();
@@ -145,6 +147,12 @@ final class TestSyncServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- protocol
+
+    private void timed(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        serverNanos.addAndGet(System.nanoTime() - t0);
+    }
 
     private interface Handler {
         void run() throws Exception;
