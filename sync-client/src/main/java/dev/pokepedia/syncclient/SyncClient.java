@@ -329,8 +329,11 @@ public final class SyncClient implements AutoCloseable {
             }
         } finally {
             syncing = false;
-            syncLock.unlock();
-            scheduleRetry();
+            try {
+                scheduleRetry();
+            } finally {
+                syncLock.unlock();
+            }
             publish();
         }
     }
