@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sequence, conflict detection on base_version, tombstones, idempotency by (client id, op id) with 409 on a reused op
  * id with another payload, paged pull with a resync watermark, the 4 MiB / 1000-op limits. Port 0; one user.
  */
-final class TestSyncServer implements AutoCloseable {
+public final class TestSyncServer implements AutoCloseable {
 
-    record Row(String type, String id, long version, boolean deleted, JsonNode payload, String hlc) {
+    public record Row(String type, String id, long version, boolean deleted, JsonNode payload, String hlc) {
     }
 
     private record Answer(String payloadKey, ObjectNode result) {
@@ -67,7 +67,7 @@ final class TestSyncServer implements AutoCloseable {
         this.clock = clock;
     }
 
-    static TestSyncServer start(String token) {
+    public static TestSyncServer start(String token) {
         Set<String> names = new java.util.HashSet<>();
         EntityRegistry.reference().types().forEach(t -> names.add(t.name()));
         TestSyncServer s = new TestSyncServer(names, token, Clock.systemUTC());
@@ -107,8 +107,12 @@ final class TestSyncServer implements AutoCloseable {
         listen(port);
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public int pushRequests() {
+        return pushRequests.get();
     }
 
     @Override
@@ -125,11 +129,11 @@ final class TestSyncServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- inspection and another device's edits
 
-    synchronized Row row(String type, String id) {
+    public synchronized Row row(String type, String id) {
         return rows.get(type + "/" + id);
     }
 
-    synchronized List<Row> liveRows(String type) {
+    public synchronized List<Row> liveRows(String type) {
         return rows.values().stream().filter(r -> r.type().equals(type) && !r.deleted()).sorted(Comparator.comparing(Row::id)).toList();
     }
 
