@@ -84,7 +84,15 @@ public final class Hlc {
 
     /** Merges the server's time of a response: re-measures the offset, and drops a logical time a wrong clock left ahead. */
     public synchronized void observeServerTime(long serverTimeMs) {
-        offsetMs = serverTimeMs - clock.millis();
+        observeServerTime(serverTimeMs, clock.millis());
+    }
+
+    /**
+     * As {@link #observeServerTime(long)}, with the device time the server's time corresponds to: the midpoint of the
+     * request's send and receive times, as NTP does, so the offset is off by at most half the round trip.
+     */
+    public synchronized void observeServerTime(long serverTimeMs, long deviceMidpointMs) {
+        offsetMs = serverTimeMs - deviceMidpointMs;
         if (lastMs > serverTimeMs + maxDriftMs) {
             lastMs = serverTimeMs;
             counter = 0;

@@ -366,7 +366,7 @@ public final class SyncClient implements AutoCloseable {
 
     private void pushAll(Counters n) throws Offline, Stop {
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Map<String, List<Outbox.Raw>> batched = store.outbox().pendingForPush(config.batchSize(), false);
+            Map<String, List<Outbox.Raw>> batched = deferChildrenOfFullParents(store.outbox().pendingForPush(config.batchSize(), false));
             if (batched.isEmpty()) {
                 return;
             }
@@ -379,6 +379,27 @@ public final class SyncClient implements AutoCloseable {
                 return; // why: nothing was answered this round (e.g. all released); the retry timer takes over
             }
         }
+    }
+
+    /**
+     * Holds back a child type's ops for a round while its parent type has more pending than one batch holds.
+     *
+     * <p>why: a child (a roster) may reference a parent (a team) that is still waiting in the next batch; sent now,
+     * the server would refuse it for a missing parent and it would wait on backoff.
+     */
+    private Map<String, List<Outbox.Raw>> deferChildrenOfFullParents(Map<String, List<Outbox.Raw>> batched) {
+        java.util.Set<String> blocked = new HashSet<>();
+        for (EntityType t : store.registry().types()) {
+            List<Outbox.Raw> ops = batched.get(t.name());
+            boolean parentBlocked = t.parentType().map(blocked::contains).orElse(false);
+            if (parentBlocked || (ops != null && ops.size() >= config.batchSize())) {
+                blocked.add(t.name());
+            }
+            if (parentBlocked && ops != null) {
+                batched.remove(t.name());
+            }
+        }
+        return batched;
     }
 
     /** Upserts in push order (parents first), then deletes in reverse order (children first). */
@@ -497,7 +518,9 @@ public final class SyncClient implements AutoCloseable {
         List<Long> ids = chunk.stream().map(r -> r.op().opId()).toList();
         n.requests++;
         try {
+            long sent = clock.millis();
             JsonNode resp = http.post(path, Json.write(body).getBytes(StandardCharsets.UTF_8));
+            observeServerTime(resp, sent);
             online = true;
             return resp;
         } catch (IOException e) {
@@ -540,9 +563,6 @@ public final class SyncClient implements AutoCloseable {
     }
 
     private void applyResults(List<Outbox.Raw> chunk, JsonNode resp, Counters n) {
-        if (resp.hasNonNull("server_time_ms")) {
-            store.hlc().observeServerTime(resp.get("server_time_ms").asLong());
-        }
         Map<Long, OutboxOp> byId = new HashMap<>();
         chunk.forEach(o -> byId.put(o.op().opId(), o.op()));
         Set<Long> answered = new HashSet<>();
@@ -579,6 +599,13 @@ public final class SyncClient implements AutoCloseable {
         if (!missing.isEmpty()) {
             store.outbox().markFailed(missing, "the server's answer did not mention this op", config.retry(), random, false);
             n.failed += missing.size();
+        }
+    }
+
+    private void observeServerTime(JsonNode resp, long sentAtMs) {
+        if (resp != null && resp.hasNonNull("server_time_ms")) {
+            long received = clock.millis();
+            store.hlc().observeServerTime(resp.get("server_time_ms").asLong(), sentAtMs + (received - sentAtMs) / 2);
         }
     }
 
@@ -704,6 +731,7 @@ public final class SyncClient implements AutoCloseable {
         while (true) {
             JsonNode resp;
             n.requests++;
+            long sent = clock.millis();
             try {
                 resp = http.pull(cursor, config.pullLimit());
             } catch (IOException e) {
@@ -725,9 +753,7 @@ public final class SyncClient implements AutoCloseable {
                 throw new Stop("pull failed: " + e.getMessage());
             }
             online = true;
-            if (resp.hasNonNull("server_time_ms")) {
-                store.hlc().observeServerTime(resp.get("server_time_ms").asLong());
-            }
+            observeServerTime(resp, sent);
             String next = resp.path("cursor").asText(cursor);
             boolean recordSeen = full;
             int[] applied = {0};

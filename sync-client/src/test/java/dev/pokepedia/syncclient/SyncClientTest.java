@@ -174,6 +174,25 @@ class SyncClientTest {
     }
 
     @Test
+    void children_wait_for_a_round_while_their_parents_fill_more_than_one_batch() {
+        LocalStore a = store("a");
+        List<LocalStore.Write> w = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            w.add(new LocalStore.Write("teams", o("{'id':'t" + i + "'}")));
+        }
+        for (int i = 0; i < 8; i++) {
+            w.add(new LocalStore.Write("team_rosters", o("{'id':'r" + i + "','team_id':'t" + (7 - i) + "'}")));
+        }
+        a.bulkSave(w);
+        SyncResult r = client(a, c -> c.withBatchSize(5)).sync();
+        assertThat(r.pushed()).isEqualTo(16);
+        assertThat(r.failed()).isZero();
+        // round 1: teams t0..t4 only; round 2: t5..t7 with r0..r4; round 3: r5..r7
+        assertThat(server.pushRequests.get()).isEqualTo(3);
+        assertThat(server.lastPushOps).containsExactly("team_rosters/r5/upsert", "team_rosters/r6/upsert", "team_rosters/r7/upsert");
+    }
+
+    @Test
     void a_refused_token_stops_the_sync_and_keeps_every_operation_pending_without_counting_an_attempt() {
         LocalStore a = store("a");
         a.save("players", o("{'id':'p1'}"));
@@ -310,8 +329,11 @@ class SyncClientTest {
 
     @Test
     void newest_wins_by_hybrid_clock_stamp() {
-        SyncClient[] d = twoDevices(ConflictStrategy.NEWEST_WINS, Clock.systemUTC(), Clock.systemUTC());
+        MutableClock real = new MutableClock(java.time.Instant.now());
+        SyncClient[] d = twoDevices(ConflictStrategy.NEWEST_WINS, real, real);
+        real.advance(Duration.ofSeconds(1));
         d[1].store().save("players", o("{'id':'p1','name':'older, from B'}"));
+        real.advance(Duration.ofSeconds(1));
         d[0].store().save("players", o("{'id':'p1','name':'newer, from A'}"));
         d[1].sync(); // B's older edit reaches the server first
         SyncResult r = d[0].sync();
