@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pokepedia.syncclient.SyncClientException.ErrorCode;
 import dev.pokepedia.syncclient.internal.Json;
-import dev.pokepedia.syncclient.internal.Merge;
 import dev.pokepedia.syncclient.internal.SyncHttp;
 import dev.pokepedia.syncclient.internal.SyncHttp.StatusException;
 import java.io.IOException;
@@ -49,6 +48,7 @@ public final class SyncClient implements AutoCloseable {
     private final boolean ownScheduler;
     private final RandomGenerator random;
     private final SyncHttp http;
+    private final ConflictResolver resolver;
     private final Clock clock;
     private final ReentrantLock syncLock = new ReentrantLock();
     private final List<Consumer<SyncStatus>> subscribers = new CopyOnWriteArrayList<>();
@@ -93,6 +93,7 @@ public final class SyncClient implements AutoCloseable {
         this.random = random;
         this.clock = store.options().clock();
         this.http = new SyncHttp(config.server(), config.token(), config.requestTimeout());
+        this.resolver = new ConflictResolver(store, config);
     }
 
     /** Starts the automatic part: debounce of local changes, periodic sync, and a first sync now. */
@@ -617,74 +618,8 @@ public final class SyncClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- conflicts
 
-    /** Resolves a local change against the server's row by the type's strategy, inside the caller's transaction. */
     private void resolve(Connection c, OutboxOp op, ServerRow server) throws SQLException {
-        if (!server.hlc().isEmpty()) {
-            store.hlc().merge(Hlc.Stamp.parse(server.hlc()));
-        }
-        List<OutboxOp> open = Outbox.openOps(c, op.type(), op.entityId());
-        Hlc.Stamp localStamp = Hlc.Stamp.parse(op.hlc());
-        for (OutboxOp o : open) {
-            Hlc.Stamp s = Hlc.Stamp.parse(o.hlc());
-            if (s.compareTo(localStamp) > 0) {
-                localStamp = s;
-            }
-        }
-        Optional<Entity> local = currentLocal(c, op.type(), op.entityId());
-        ConflictStrategy strategy = config.strategyFor(op.type());
-        boolean localNewer = localStamp.compareTo(Hlc.Stamp.parse(server.hlc())) > 0;
-        switch (strategy) {
-            case REMOTE_WINS -> store.applyServerRow(c, server);
-            case LOCAL_WINS -> keepLocal(c, op, local, server);
-            case NEWEST_WINS -> {
-                if (localNewer) {
-                    keepLocal(c, op, local, server);
-                } else {
-                    store.applyServerRow(c, server);
-                }
-            }
-            case MANUAL -> store.openConflict(c, op.payload().isPresent() || op.kind() == OpKind.DELETE ? op
-                    : Outbox.byId(c, op.opId()).orElse(op), server);
-            case MERGE -> merge(c, op, local, server, localNewer);
-        }
-    }
-
-    private void keepLocal(Connection c, OutboxOp op, Optional<Entity> local, ServerRow server) throws SQLException {
-        store.rebaseOnServer(c, op.type(), op.entityId(), local.map(Entity::payload).orElse(null), server, store.hlc().now().toString());
-    }
-
-    private void merge(Connection c, OutboxOp op, Optional<Entity> local, ServerRow server, boolean localNewer) throws SQLException {
-        boolean tieLocal = switch (config.tieStrategy()) {
-            case LOCAL_WINS -> true;
-            case REMOTE_WINS -> false;
-            default -> localNewer;
-        };
-        if (local.isEmpty() || server.deleted() || server.payload().isEmpty()) {
-            // why: a delete on either side is a whole-entity change; fields cannot be merged into it
-            if (tieLocal) {
-                keepLocal(c, op, local, server);
-            } else {
-                store.applyServerRow(c, server);
-            }
-            return;
-        }
-        ObjectNode base = store.basePayload(c, op.type(), op.entityId()).orElse(Json.MAPPER.createObjectNode());
-        ObjectNode merged = Merge.threeWay(base, local.get().payload(), server.payload().get(), tieLocal);
-        if (merged.equals(server.payload().get())) {
-            store.applyServerRow(c, server);
-        } else {
-            store.rebaseOnServer(c, op.type(), op.entityId(), merged, server, store.hlc().now().toString());
-        }
-    }
-
-    private Optional<Entity> currentLocal(Connection c, String type, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT payload, version FROM entities WHERE type = ? AND id = ?")) {
-            ps.setString(1, type);
-            ps.setString(2, id);
-            try (var rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Entity(type, id, (ObjectNode) Json.read(rs.getString(1)), rs.getLong(2))) : Optional.empty();
-            }
-        }
+        resolver.resolve(c, op, server);
     }
 
     /**
