@@ -383,21 +383,59 @@ public final class SyncClient implements AutoCloseable {
     }
 
     /**
-     * Holds back a child type's ops for a round while its parent type has more pending than one batch holds.
+     * Holds back, for a round, a child op (a roster) whose parent (its team) still has an op waiting beyond this round
+     * (its type filled a whole batch). The rest of the children go now.
      *
-     * <p>why: a child (a roster) may reference a parent (a team) that is still waiting in the next batch; sent now,
-     * the server would refuse it for a missing parent and it would wait on backoff.
+     * <p>why: sent now, the server would refuse the child for a missing parent and it would wait on backoff.
      */
     private Map<String, List<Outbox.Raw>> deferChildrenOfFullParents(Map<String, List<Outbox.Raw>> batched) {
-        java.util.Set<String> blocked = new HashSet<>();
+        java.util.Set<String> full = new HashSet<>();
+        java.util.Set<String> inRound = new HashSet<>();
+        batched.forEach((type, ops) -> {
+            if (ops.size() >= config.batchSize()) {
+                full.add(type);
+            }
+            ops.forEach(o -> inRound.add(type + "\u0000" + o.op().entityId()));
+        });
+        if (full.isEmpty()) {
+            return batched;
+        }
         for (EntityType t : store.registry().types()) {
             List<Outbox.Raw> ops = batched.get(t.name());
-            boolean parentBlocked = t.parentType().map(blocked::contains).orElse(false);
-            if (parentBlocked || (ops != null && ops.size() >= config.batchSize())) {
-                blocked.add(t.name());
+            if (ops == null || t.parentType().isEmpty() || !full.contains(t.parentType().get())) {
+                continue;
             }
-            if (parentBlocked && ops != null) {
+            String parentType = t.parentType().get();
+            String field = t.parentField().orElseThrow();
+            List<Outbox.Raw> ready = store.db().read("checking parents of " + t.name(), c -> {
+                List<Outbox.Raw> keep = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM outbox WHERE type = ? AND entity_id = ?"
+                        + " AND status IN ('pending','syncing') LIMIT 1")) {
+                    for (Outbox.Raw o : ops) {
+                        String parentId = o.payloadText() == null ? null : Json.read(o.payloadText()).path(field).asText(null);
+                        boolean waiting = false;
+                        if (parentId != null && !inRound.contains(parentType + "\u0000" + parentId)) {
+                            ps.setString(1, parentType);
+                            ps.setString(2, parentId);
+                            try (var rs = ps.executeQuery()) {
+                                waiting = rs.next();
+                            }
+                        }
+                        if (!waiting) {
+                            keep.add(o);
+                        }
+                    }
+                }
+                return keep;
+            });
+            if (ready.isEmpty()) {
                 batched.remove(t.name());
+                full.add(t.name()); // why: its own children may wait on it in turn
+            } else {
+                if (ready.size() < ops.size()) {
+                    full.add(t.name());
+                }
+                batched.put(t.name(), ready);
             }
         }
         return batched;

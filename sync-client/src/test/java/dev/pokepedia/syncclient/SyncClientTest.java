@@ -174,7 +174,7 @@ class SyncClientTest {
     }
 
     @Test
-    void children_wait_for_a_round_while_their_parents_fill_more_than_one_batch() {
+    void a_child_whose_parent_is_still_queued_waits_a_round_and_the_other_children_go_now() {
         LocalStore a = store("a");
         List<LocalStore.Write> w = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -187,9 +187,12 @@ class SyncClientTest {
         SyncResult r = client(a, c -> c.withBatchSize(5)).sync();
         assertThat(r.pushed()).isEqualTo(16);
         assertThat(r.failed()).isZero();
-        // round 1: teams t0..t4 only; round 2: t5..t7 with r0..r4; round 3: r5..r7
-        assertThat(server.pushRequests.get()).isEqualTo(3);
-        assertThat(server.lastPushOps).containsExactly("team_rosters/r5/upsert", "team_rosters/r6/upsert", "team_rosters/r7/upsert");
+        // round 1: teams t0..t4 and the rosters of t4 and t3 (r3, r4); r0..r2 wait for t7..t5
+        assertThat(server.pushLog.get(0)).containsExactly("teams/t0/upsert", "teams/t1/upsert", "teams/t2/upsert", "teams/t3/upsert",
+                "teams/t4/upsert", "team_rosters/r3/upsert", "team_rosters/r4/upsert");
+        assertThat(server.pushLog.get(1)).containsExactly("teams/t5/upsert", "teams/t6/upsert", "teams/t7/upsert",
+                "team_rosters/r0/upsert", "team_rosters/r1/upsert", "team_rosters/r2/upsert", "team_rosters/r5/upsert", "team_rosters/r6/upsert");
+        assertThat(server.pushLog).hasSize(3);
     }
 
     @Test

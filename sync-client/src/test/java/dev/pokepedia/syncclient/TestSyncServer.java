@@ -56,6 +56,8 @@ public final class TestSyncServer implements AutoCloseable {
     volatile boolean noBulkEndpoint;
     /** "type/id/kind" of every op of the last push request, in request order. */
     volatile List<String> lastPushOps = List.of();
+    /** Every push request's ops, in arrival order. */
+    final List<List<String>> pushLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile int failNextPushes;
     /** When set, a push waits on it after applying (so a test can kill the client mid-push). */
     volatile CountDownLatch holdAfterApply;
@@ -212,6 +214,7 @@ public final class TestSyncServer implements AutoCloseable {
         }
         if (!single) {
             lastPushOps = ops.stream().map(o -> o.path("type").asText() + "/" + o.path("id").asText() + "/" + o.path("kind").asText()).toList();
+            pushLog.add(lastPushOps);
         }
         if (ops.size() > 1000) {
             error(ex, 400, "too_many_ops", "more than 1000 ops");
