@@ -13,7 +13,7 @@ public final class Main {
 
     /** Every subcommand, in the order help lists them. */
     private static final List<Class<?>> COMMANDS = List.of(SyncCommand.class, ImportCommand.class, MediaCommand.class, VerifyCommand.class,
-            SeedCommand.class, WorkCommand.class, SchedulesCommand.class, DoctorCommand.class, SelftestCommand.class, BenchCommand.class,
+            SeedCommand.class, WorkCommand.class, SchedulesCommand.class, DoctorCommand.class, SelftestCommand.class, BenchCommand.class, ClientCommand.class,
             ServeSnapshotCommand.class, ServeCommand.class, CommandLine.HelpCommand.class);
 
     static final int HELP_WIDTH = 100;
@@ -57,6 +57,14 @@ public final class Main {
             }
             err.flush();
             return p.code().exitCode();
+        }
+        if (e instanceof dev.pokepedia.syncclient.SyncClientException s) {
+            err.println("error: " + s.getMessage());
+            if (!s.hint().isEmpty()) {
+                err.println("  fix: " + s.hint());
+            }
+            err.flush();
+            return ClientCommand.exitCode(s);
         }
         err.println("error: unexpected " + e);
         e.printStackTrace(err);
