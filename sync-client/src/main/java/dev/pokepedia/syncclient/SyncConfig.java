@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * @param tieStrategy     what decides a field changed on both sides in a merge (local-wins, remote-wins or newest-wins)
  * @param retry           backoff of failed pushes (max retries, retry delay, 60 s cap)
  * @param requestTimeout  whole-request timeout
- * @param pullLimit       changes per pull page (server max 5000)
+ * @param pullLimit       changes per pull page (default 2000: a catch-up takes a quarter of the server default's round trips; server max 5000)
  * @param autoSync        debounce and periodic sync on; off = only explicit {@link SyncClient#sync()} calls
  */
 public record SyncConfig(URI server, Supplier<String> token, int batchSize, long maxRequestBytes, Duration debounce,
@@ -67,7 +67,7 @@ public record SyncConfig(URI server, Supplier<String> token, int batchSize, long
 
     public static SyncConfig defaults(URI server, Supplier<String> token) {
         return new SyncConfig(server, token, 50, 1024 * 1024, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30),
-                ConflictStrategy.NEWEST_WINS, Map.of(), ConflictStrategy.NEWEST_WINS, RetryPolicy.DEFAULT, Duration.ofSeconds(30), 500, true);
+                ConflictStrategy.NEWEST_WINS, Map.of(), ConflictStrategy.NEWEST_WINS, RetryPolicy.DEFAULT, Duration.ofSeconds(30), 2000, true);
     }
 
     public ConflictStrategy strategyFor(String type) {
