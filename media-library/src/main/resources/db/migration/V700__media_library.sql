@@ -23,6 +23,9 @@ CREATE TABLE media_assets (
     secure_url          text,
     provider_version    bigint, -- Cloudinary's version (epoch seconds of the last upload); S3: last-modified ms
     etag                text,
+    -- why: tags, context and display name change without a new version or etag; the reconcile diff compares this
+    -- SHA-256 of every provider field instead
+    state_hash          text,
     provider_created_at timestamptz,
     provider_updated_at timestamptz,
     -- why: a change that carries no version (tags, context, display name) is ordered by the time it happened

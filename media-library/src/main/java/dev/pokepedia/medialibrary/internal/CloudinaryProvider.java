@@ -363,7 +363,7 @@ public final class CloudinaryProvider implements MediaProvider {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
-    static ProviderAsset toAsset(ResourceType fallbackType, Map<?, ?> r) {
+    public static ProviderAsset toAsset(ResourceType fallbackType, Map<?, ?> r) {
         Map<String, Object> m = asMap(r);
         String publicId = (String) m.get("public_id");
         ResourceType type = m.get("resource_type") instanceof String s ? ResourceType.of(s) : fallbackType;
