@@ -45,21 +45,22 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.Tag;
-import software.amazon.awssdk.services.s3.model.Tagging;
-import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
 /**
  * {@link MediaProvider} over an S3-compatible bucket (AWS SDK v2, path-style). The public id is the object key;
- * the asset's version is its last-modified time in ms and its etag the object's ETag. Catalog tags are object tags
- * (key = tag, value = {@code 1}; S3 allows 10), the display name is user metadata {@code display-name} and context
- * entries are user metadata {@code ctx-<key>}. Tags and metadata are not in a listing, so each listed object is read
- * with HEAD + GET tagging, fanned out on virtual threads.
+ * the asset's version is its last-modified time in ms and its etag the object's ETag. Tags are user metadata
+ * {@code tags} (comma-separated, URL-encoded), the display name is user metadata {@code display-name} and context
+ * entries are user metadata {@code ctx-<key>}. Metadata is not in a listing, so each listed object is read with a
+ * HEAD, fanned out on virtual threads.
+ *
+ * <p>why metadata rather than S3 object tagging: tagging is missing from many S3-compatible services (S3Proxy answers
+ * 501, Supabase Storage has none), is limited to 10 tags, and would cost a second request per object.
  */
 public final class S3Provider implements MediaProvider {
 
     static final String DISPLAY_NAME = "display-name";
     static final String CONTEXT_PREFIX = "ctx-";
+    static final String TAGS = "tags";
     private static final int FAN_OUT = 16;
 
     private final S3LibraryConfig config;
@@ -161,10 +162,8 @@ public final class S3Provider implements MediaProvider {
 
     private Optional<ProviderAsset> read(String key) {
         HeadObjectResponse head;
-        List<Tag> tags;
         try {
             head = s3.headObject(h -> h.bucket(config.bucket()).key(key));
-            tags = s3.getObjectTagging(t -> t.bucket(config.bucket()).key(key)).tagSet();
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (AwsServiceException e) {
@@ -182,7 +181,13 @@ public final class S3Provider implements MediaProvider {
                 context.put(decode(k.substring(CONTEXT_PREFIX.length())), decode(v));
             }
         });
-        List<String> tagNames = tags.stream().map(Tag::key).sorted().toList();
+        List<String> tagNames = new ArrayList<>();
+        String joined = meta.get(TAGS);
+        if (joined != null && !joined.isEmpty()) {
+            for (String t : joined.split(",")) {
+                tagNames.add(decode(t));
+            }
+        }
         int dot = key.lastIndexOf('.');
         String format = dot > key.lastIndexOf('/') && dot >= 0 ? key.substring(dot + 1).toLowerCase(Locale.ROOT) : null;
         long modified = head.lastModified().toEpochMilli();
@@ -198,8 +203,7 @@ public final class S3Provider implements MediaProvider {
         try {
             s3.putObject(p -> p.bucket(config.bucket()).key(key)
                             .contentType(request.contentType() == null ? "application/octet-stream" : request.contentType())
-                            .metadata(metadata(request.displayName(), request.context()))
-                            .tagging(tagging(request.tags())),
+                            .metadata(metadata(request.displayName(), request.context(), request.tags())),
                     RequestBody.fromBytes(request.content()));
         } catch (SdkException e) {
             throw failure("upload " + key, e);
@@ -239,20 +243,15 @@ public final class S3Provider implements MediaProvider {
     public ProviderAsset update(AssetRef ref, AssetChanges changes) {
         ProviderAsset current = read(ref.publicId()).orElseThrow(() -> notFound(ref.publicId()));
         try {
-            if (changes.context() != null || changes.displayName() != null) {
-                // why a copy onto itself: S3 metadata can only be replaced by rewriting the object
-                Map<String, String> ctx = changes.context() != null ? changes.context() : current.context();
-                String name = changes.displayName() != null ? changes.displayName() : current.displayName();
-                String contentType = s3.headObject(h -> h.bucket(config.bucket()).key(ref.publicId())).contentType();
-                s3.copyObject(c -> c.sourceBucket(config.bucket()).sourceKey(ref.publicId())
-                        .destinationBucket(config.bucket()).destinationKey(ref.publicId())
-                        .metadataDirective(MetadataDirective.REPLACE).contentType(contentType)
-                        .metadata(metadata(name, ctx)).taggingDirective(TaggingDirective.COPY));
-            }
-            if (changes.tags() != null) {
-                s3.putObjectTagging(t -> t.bucket(config.bucket()).key(ref.publicId())
-                        .tagging(Tagging.builder().tagSet(tags(changes.tags())).build()));
-            }
+            // why a copy onto itself: S3 metadata can only be replaced by rewriting the object
+            Map<String, String> ctx = changes.context() != null ? changes.context() : current.context();
+            String name = changes.displayName() != null ? changes.displayName() : current.displayName();
+            List<String> tags = changes.tags() != null ? changes.tags() : current.tags();
+            String contentType = s3.headObject(h -> h.bucket(config.bucket()).key(ref.publicId())).contentType();
+            s3.copyObject(c -> c.sourceBucket(config.bucket()).sourceKey(ref.publicId())
+                    .destinationBucket(config.bucket()).destinationKey(ref.publicId())
+                    .metadataDirective(MetadataDirective.REPLACE).contentType(contentType)
+                    .metadata(metadata(name, ctx, tags)));
         } catch (SdkException e) {
             throw failure("update " + ref.publicId(), e);
         }
@@ -265,7 +264,7 @@ public final class S3Provider implements MediaProvider {
         try {
             s3.copyObject(c -> c.sourceBucket(config.bucket()).sourceKey(from.publicId())
                     .destinationBucket(config.bucket()).destinationKey(toPublicId)
-                    .metadataDirective(MetadataDirective.COPY).taggingDirective(TaggingDirective.COPY));
+                    .metadataDirective(MetadataDirective.COPY));
             s3.deleteObject(d -> d.bucket(config.bucket()).key(from.publicId()));
         } catch (SdkException e) {
             throw failure("rename " + from.publicId(), e);
@@ -273,33 +272,24 @@ public final class S3Provider implements MediaProvider {
         return read(toPublicId).orElseThrow(() -> notFound(toPublicId));
     }
 
-    private static Map<String, String> metadata(String displayName, Map<String, String> context) {
+    private static Map<String, String> metadata(String displayName, Map<String, String> context, List<String> tags) {
         Map<String, String> m = new LinkedHashMap<>();
+        if (!tags.isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (String t : tags) {
+                if (t.isBlank()) {
+                    throw new ProviderException(Kind.REJECTED, "a tag must not be blank", "", null);
+                }
+                sb.append(sb.isEmpty() ? "" : ",").append(encode(t));
+            }
+            m.put(TAGS, sb.toString());
+        }
         if (displayName != null) {
             m.put(DISPLAY_NAME, encode(displayName));
         }
         // why encode: S3 user metadata travels in HTTP headers (ASCII, case-insensitive names)
         context.forEach((k, v) -> m.put(CONTEXT_PREFIX + encode(k.toLowerCase(Locale.ROOT)), encode(v)));
         return m;
-    }
-
-    private static List<Tag> tags(List<String> names) {
-        if (names.size() > 10) {
-            throw new ProviderException(Kind.REJECTED, "S3 allows at most 10 tags per object, got " + names.size(),
-                    "use fewer tags, or Cloudinary", null);
-        }
-        return names.stream().map(n -> Tag.builder().key(n).value("1").build()).toList();
-    }
-
-    private static String tagging(List<String> names) {
-        StringBuilder sb = new StringBuilder();
-        for (Tag t : tags(names)) {
-            if (!sb.isEmpty()) {
-                sb.append('&');
-            }
-            sb.append(URLEncoder.encode(t.key(), StandardCharsets.UTF_8)).append("=1");
-        }
-        return sb.toString();
     }
 
     private static String encode(String s) {
