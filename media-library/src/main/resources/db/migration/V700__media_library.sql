@@ -26,7 +26,7 @@ CREATE TABLE media_assets (
     -- why: tags, context and display name change without a new version or etag; the reconcile diff compares this
     -- SHA-256 of every provider field instead
     state_hash          text,
-    provider_created_at timestamptz,
+    provider_created_at timestamptz NOT NULL DEFAULT now(), -- when unknown: when the catalog first saw it
     provider_updated_at timestamptz,
     -- why: a change that carries no version (tags, context, display name) is ordered by the time it happened
     last_event_at       timestamptz,

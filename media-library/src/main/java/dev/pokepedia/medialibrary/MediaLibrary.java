@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.medialibrary.internal.CatalogReader;
 import dev.pokepedia.medialibrary.internal.CatalogStore;
 import dev.pokepedia.medialibrary.internal.CloudinaryProvider;
 import dev.pokepedia.medialibrary.internal.Reconciler;
@@ -33,11 +34,13 @@ public final class MediaLibrary {
     private final DataSource dataSource;
     private final MediaProvider provider;
     private final CatalogStore store;
+    private final CatalogReader reader;
 
     public MediaLibrary(DataSource dataSource, MediaProvider provider) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.store = new CatalogStore(provider.kind(), provider.cloud());
+        this.reader = new CatalogReader(provider.kind(), provider.cloud());
     }
 
     public MediaLibrary(Database database, MediaProvider provider) {
@@ -51,6 +54,33 @@ public final class MediaLibrary {
     /** Lists the provider and brings the catalog in line (see {@link ReconcileOptions}); resumes a stopped run. */
     public ReconcileReport reconcile(ReconcileOptions options) {
         return new Reconciler(dataSource, provider, store).run(options);
+    }
+
+    /** One page of the catalog (filters, full-text search, sort, cursor). */
+    public MediaList list(MediaQuery query) {
+        try (Connection c = dataSource.getConnection()) {
+            return reader.list(c, query);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    /** One catalogued asset by its catalog id, with its usage and collections. */
+    public Optional<MediaDetails> details(long id) {
+        try (Connection c = dataSource.getConnection()) {
+            return reader.details(c, id);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    /** {@code get_media_statistics()}: counts and bytes by type, folder and status, sync health (JSON text). */
+    public String statistics() {
+        try (Connection c = dataSource.getConnection()) {
+            return CatalogReader.statistics(c);
+        } catch (SQLException e) {
+            throw db(e);
+        }
     }
 
     public Optional<CatalogAsset> find(AssetRef ref) {

@@ -74,14 +74,14 @@ public final class CatalogStore {
                 duration, folder, display_name, tags, context, metadata, secure_url, provider_version, etag, state_hash,
                 provider_created_at, provider_updated_at, last_event_at, sync_status, last_error, last_synced_at,
                 last_seen_run, deleted_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, 'synced', NULL, now(), ?,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, coalesce(?, now()), ?, ?, 'synced', NULL, now(), ?,
                 NULL, now())
             ON CONFLICT (provider, cloud, resource_type, public_id) DO UPDATE SET
                 format = EXCLUDED.format, bytes = EXCLUDED.bytes, width = EXCLUDED.width, height = EXCLUDED.height,
                 duration = EXCLUDED.duration, folder = EXCLUDED.folder, display_name = EXCLUDED.display_name,
                 tags = EXCLUDED.tags, context = EXCLUDED.context, metadata = EXCLUDED.metadata,
                 secure_url = EXCLUDED.secure_url, provider_version = EXCLUDED.provider_version, etag = EXCLUDED.etag,
-                state_hash = EXCLUDED.state_hash, provider_created_at = EXCLUDED.provider_created_at,
+                state_hash = EXCLUDED.state_hash,
                 provider_updated_at = EXCLUDED.provider_updated_at,
                 last_event_at = greatest(m.last_event_at, EXCLUDED.last_event_at),
                 sync_status = 'synced', last_error = NULL, last_synced_at = now(),
