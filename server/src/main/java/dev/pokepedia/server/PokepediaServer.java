@@ -4,7 +4,10 @@ import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.queue.Queues;
+import dev.pokepedia.medialibrary.MediaLibrary;
+import dev.pokepedia.medialibrary.WebhookVerifier;
 import dev.pokepedia.server.internal.HttpApp;
+import dev.pokepedia.server.internal.MediaLibraryRoutes;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -82,6 +85,7 @@ public final class PokepediaServer implements AutoCloseable {
         private Queues queues;
         private AdminActions actions = AdminActions.notWired();
         private PrometheusMeterRegistry registry;
+        private MediaLibraryRoutes media;
 
         private Builder(Database db) {
             this.db = Objects.requireNonNull(db, "db");
@@ -115,6 +119,17 @@ public final class PokepediaServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves the media library routes ({@code /api/media…}) for this library: the Cloudinary webhook verified with
+         * {@code verifier}, the other routes behind {@code Authorization: Bearer apiToken} (null or blank: they
+         * answer 403).
+         */
+        public Builder mediaLibrary(MediaLibrary library, WebhookVerifier verifier, String apiToken) {
+            this.media = new MediaLibraryRoutes(Objects.requireNonNull(library, "library"),
+                    Objects.requireNonNull(verifier, "verifier"), apiToken);
+            return this;
+        }
+
         /** Binds the port and starts answering. */
         public PokepediaServer start() {
             if (options.mediaLinks().kind() == MediaLinks.Kind.SELF && (store == null || store.localFolder().isEmpty())) {
@@ -132,7 +147,7 @@ public final class PokepediaServer implements AutoCloseable {
                 q = owned;
             }
             try {
-                HttpApp app = HttpApp.start(db, options, store, q, actions, reg);
+                HttpApp app = HttpApp.start(db, options, store, q, actions, reg, media);
                 log.info("serving at {} (admin {}, media links {})", app.baseUri(), options.adminEnabled() ? "enabled" : "disabled",
                         options.mediaLinks().kind());
                 return new PokepediaServer(app, owned, reg);

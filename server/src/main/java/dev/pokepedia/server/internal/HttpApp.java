@@ -34,6 +34,7 @@ public final class HttpApp {
     private final Javalin javalin;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile Services services;
+    private volatile MediaLibraryRoutes media;
     private URI baseUri;
 
     /** Everything the handlers use, built once the port (and so the base URL) is known. */
@@ -49,7 +50,14 @@ public final class HttpApp {
 
     public static HttpApp start(Database db, ServerOptions options, ObjectStore store, Queues queues, AdminActions actions,
                                 PrometheusMeterRegistry registry) {
+        return start(db, options, store, queues, actions, registry, null);
+    }
+
+    /** @param media the media library routes, or null when no media library is configured (its routes are 404s) */
+    public static HttpApp start(Database db, ServerOptions options, ObjectStore store, Queues queues, AdminActions actions,
+                                PrometheusMeterRegistry registry, MediaLibraryRoutes media) {
         HttpApp app = new HttpApp(options, registry);
+        app.media = media;
         try {
             app.javalin.start();
         } catch (RuntimeException e) {
@@ -84,6 +92,14 @@ public final class HttpApp {
         return app;
     }
 
+    private MediaLibraryRoutes media() {
+        MediaLibraryRoutes m = media;
+        if (m == null) {
+            throw ApiException.notFound("No media library is configured on this server.");
+        }
+        return m;
+    }
+
     public URI baseUri() {
         return baseUri;
     }
@@ -94,6 +110,9 @@ public final class HttpApp {
 
     public void stop() {
         javalin.stop();
+        if (media != null) {
+            media.close();
+        }
     }
 
     private void configure(JavalinConfig cfg, ServerOptions options) {
@@ -170,6 +189,14 @@ public final class HttpApp {
         // the public Pokédex page
         get(r, "/", ctx -> services.pages().pokedex(ctx));
 
+        // media library (issue 17): the webhook is authenticated by its signature, the rest by a bearer token
+        r.post("/api/media/webhooks/cloudinary", ctx -> media().webhook(ctx));
+        r.get("/api/media/stats", ctx -> media().stats(ctx));
+        r.get("/api/media/sync", ctx -> media().syncStatus(ctx));
+        r.post("/api/media/sync", ctx -> media().sync(ctx));
+        r.get("/api/media/{id}", ctx -> media().one(ctx));
+        r.get("/api/media", ctx -> media().list(ctx));
+
         // admin dashboard
         AdminRoutes.register(r, () -> services.admin(), options);
     }
@@ -181,6 +208,9 @@ public final class HttpApp {
     }
 
     static boolean isPublic(String path) {
+        if (path.startsWith("/api/media")) {
+            return false; // why: token-protected, and the webhook is server-to-server; no browser of another origin
+        }
         return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/pokedex/") || path.startsWith("/storage/")
                 || path.equals("/openapi.json");
     }
