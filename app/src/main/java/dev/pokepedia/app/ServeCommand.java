@@ -109,8 +109,21 @@ final class ServeCommand implements Callable<Integer> {
             }
             AdminActions actions = new ServeActions(db, livePath, scheduler);
 
-            PokepediaServer server = PokepediaServer.builder(db).options(options).objectStore(store).queues(queues)
-                    .adminActions(actions).meterRegistry(registry).start();
+            PokepediaServer.Builder builder = PokepediaServer.builder(db).options(options).objectStore(store).queues(queues)
+                    .adminActions(actions).meterRegistry(registry);
+            // the media library (issue 17), when a provider is configured
+            var env = settings.env();
+            boolean cloudinary = env.containsKey("CLOUDINARY_URL") || env.containsKey("CLOUDINARY_CLOUD_NAME");
+            dev.pokepedia.medialibrary.MediaProvider mediaProvider = null;
+            if (cloudinary || env.containsKey("MEDIA_LIBRARY_S3_BUCKET")) {
+                mediaProvider = MediaLibraryCommand.provider(env, null);
+                builder.mediaLibrary(new dev.pokepedia.medialibrary.MediaLibrary(db, mediaProvider),
+                        cloudinary ? new dev.pokepedia.medialibrary.WebhookVerifier(
+                                dev.pokepedia.medialibrary.CloudinaryConfig.fromEnv(env), clock) : null,
+                        env.get("POKEPEDIA_MEDIA_API_TOKEN"));
+            }
+            dev.pokepedia.medialibrary.MediaProvider openedProvider = mediaProvider;
+            PokepediaServer server = builder.start();
             CountDownLatch stopped = new CountDownLatch(1);
             ScheduleRunner schedules = runner;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -121,6 +134,9 @@ final class ServeCommand implements Callable<Integer> {
                     livePath.close(); // stops claiming, finishes in-flight messages, hands back the rest
                 } finally {
                     server.close();
+                    if (openedProvider != null) {
+                        openedProvider.close();
+                    }
                     stopped.countDown();
                 }
             }, "serve-shutdown"));

@@ -121,12 +121,12 @@ public final class PokepediaServer implements AutoCloseable {
 
         /**
          * Serves the media library routes ({@code /api/media…}) for this library: the Cloudinary webhook verified with
-         * {@code verifier}, the other routes behind {@code Authorization: Bearer apiToken} (null or blank: they
-         * answer 403).
+         * {@code verifier} (null: no webhook, as for an S3 bucket), the other routes behind
+         * {@code Authorization: Bearer apiToken} (null or blank: they answer 403).
          */
         public Builder mediaLibrary(MediaLibrary library, WebhookVerifier verifier, String apiToken) {
             this.media = new MediaLibraryRoutes(Objects.requireNonNull(library, "library"),
-                    Objects.requireNonNull(verifier, "verifier"), apiToken);
+                    verifier, apiToken);
             return this;
         }
 

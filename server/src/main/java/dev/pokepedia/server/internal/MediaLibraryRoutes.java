@@ -45,6 +45,9 @@ public final class MediaLibraryRoutes implements AutoCloseable {
     }
 
     public void webhook(Context ctx) {
+        if (verifier == null) {
+            throw ApiException.notFound("This server's media library takes no Cloudinary webhooks (no Cloudinary configured).");
+        }
         Notification n;
         try {
             n = verifier.verify(ctx.bodyAsBytes(), ctx.header("X-Cld-Timestamp"), ctx.header("X-Cld-Signature"));
