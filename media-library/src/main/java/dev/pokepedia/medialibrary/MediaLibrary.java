@@ -8,6 +8,7 @@ import dev.pokepedia.medialibrary.internal.CatalogReader;
 import dev.pokepedia.medialibrary.internal.CatalogStore;
 import dev.pokepedia.medialibrary.internal.CloudinaryProvider;
 import dev.pokepedia.medialibrary.internal.Reconciler;
+import dev.pokepedia.medialibrary.internal.UploadCheck;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -182,6 +183,111 @@ public final class MediaLibrary {
             }
         }
         return out;
+    }
+
+    // --- catalog → provider: the provider first, then the catalog; a catalog failure after the provider's success is
+    // logged and repaired by the next reconcile ---
+
+    /** Largest upload accepted (bytes). */
+    public static final long MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
+    private static final String OUT = "catalog_to_provider";
+
+    /**
+     * Uploads to the provider, then records the asset. Refuses a file over {@link #MAX_UPLOAD_BYTES} or whose bytes
+     * are not what its name or content type says (PNG, JPEG, GIF, WebP, SVG), before anything is sent.
+     */
+    public ProviderAsset upload(UploadRequest request, String requestId) {
+        UploadCheck.check(request, MAX_UPLOAD_BYTES);
+        return outbound("upload", request.ref().publicId(), requestId, () -> provider.upload(request), null);
+    }
+
+    /** Changes tags, context and/or display name on the provider, then in the catalog. */
+    public ProviderAsset update(AssetRef ref, AssetChanges changes, String requestId) {
+        if (changes.isEmpty()) {
+            throw new IllegalArgumentException("changes: nothing to change (tags, context or display_name)");
+        }
+        return outbound("update", ref.publicId(), requestId, () -> provider.update(ref, changes), null);
+    }
+
+    /** Renames (moves) on the provider, then moves the catalog row along (its usage and collections stay with it). */
+    public ProviderAsset move(AssetRef ref, String toPublicId, String requestId) {
+        return outbound("move", toPublicId, requestId, () -> provider.rename(ref, toPublicId), ref);
+    }
+
+    /**
+     * Deletes on the provider first, then tombstones. An asset in use ({@code media_usage}) is refused with
+     * {@code in_use} unless {@code force}.
+     *
+     * @return per public id: {@code deleted}, {@code not_found}, {@code in_use}, or {@code error: …}
+     */
+    public Map<String, String> delete(ResourceType type, List<String> publicIds, boolean force, String requestId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> go = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (String id : publicIds) {
+                Optional<CatalogAsset> row = store.find(c, new AssetRef(type, id));
+                if (!force && row.isPresent() && store.inUse(c, row.get().id())) {
+                    out.put(id, "in_use");
+                    store.log(c, "delete", OUT, id, "skipped", "in use; pass force to delete anyway", 0, requestId, null);
+                } else {
+                    go.add(id);
+                }
+            }
+        } catch (SQLException e) {
+            throw db(e);
+        }
+        if (go.isEmpty()) {
+            return out;
+        }
+        long t0 = System.nanoTime();
+        DeleteResult result = provider.delete(type, go);
+        try (Connection c = dataSource.getConnection()) {
+            for (String id : go) {
+                String outcome = result.outcomes().getOrDefault(id, "not_found");
+                out.put(id, outcome);
+                boolean gone = outcome.equals("deleted") || outcome.equals("not_found");
+                if (gone) {
+                    store.tombstone(c, new AssetRef(type, id), null, null);
+                }
+                store.log(c, "delete", OUT, id, gone ? "success" : "error", gone ? null : outcome, millis(t0),
+                        requestId, Map.of("result", outcome));
+            }
+        } catch (SQLException e) {
+            log.warn("deleted on the provider but the catalog could not record it; the next sync will: {}", e.getMessage());
+        }
+        return out;
+    }
+
+    private ProviderAsset outbound(String operation, String publicId, String requestId,
+            java.util.function.Supplier<ProviderAsset> call, AssetRef movedFrom) {
+        long t0 = System.nanoTime();
+        ProviderAsset done;
+        try {
+            done = call.get();
+        } catch (ProviderException e) {
+            try (Connection c = dataSource.getConnection()) {
+                store.log(c, operation, OUT, publicId, "error", e.getMessage(), millis(t0), requestId, null);
+            } catch (SQLException ignored) {
+                // the provider error is what the caller needs to see
+            }
+            throw e;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            if (movedFrom != null) {
+                store.moveRow(c, movedFrom, done.publicId());
+                store.tombstone(c, movedFrom, null, null);
+            }
+            store.upsert(c, done, null, null);
+            store.log(c, operation, OUT, done.publicId(), "success", null, millis(t0), requestId,
+                    movedFrom == null ? null : Map.of("from", movedFrom.publicId()));
+            c.commit();
+        } catch (SQLException e) {
+            // why not fail: the provider has the change; the next reconcile records it
+            log.warn("{} of {} reached the provider but not the catalog; the next sync repairs it: {}", operation,
+                    done.publicId(), e.getMessage());
+        }
+        return done;
     }
 
     /** A rename seen from the provider: the target's present state wins; the row (and its usage) moves along. */

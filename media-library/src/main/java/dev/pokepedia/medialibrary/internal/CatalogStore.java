@@ -211,6 +211,16 @@ public final class CatalogStore {
         return true;
     }
 
+    public boolean inUse(Connection c, long assetId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM media_usage WHERE asset_id = ?)")) {
+            ps.setLong(1, assetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     public Optional<CatalogAsset> find(Connection c, AssetRef ref) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, format, bytes, folder, display_name, tags,"
                 + " context::text, provider_version, etag, sync_status, last_error, last_synced_at, deleted_at"
