@@ -127,6 +127,63 @@ class MediaLibraryRoutesIT {
         assertThat(get("/api/media/987654321").statusCode()).isEqualTo(404);
     }
 
+    private static HttpResponse<String> upload(String publicId, byte[] content, String contentType, String tags)
+            throws Exception {
+        String boundary = "----pokepedia" + System.nanoTime();
+        var out = new java.io.ByteArrayOutputStream();
+        java.util.function.Consumer<String> w = t -> out.writeBytes(t.getBytes(StandardCharsets.UTF_8));
+        w.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"public_id\"\r\n\r\n" + publicId + "\r\n");
+        w.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\n" + tags + "\r\n");
+        w.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\nContent-Type: "
+                + contentType + "\r\n\r\n");
+        out.writeBytes(content);
+        w.accept("\r\n--" + boundary + "--\r\n");
+        HttpRequest req = HttpRequest.newBuilder(server.baseUri().resolve("/api/media")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build();
+        return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void upload_patch_and_delete_reach_the_bucket_and_in_use_assets_need_force() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 1};
+        HttpResponse<String> up = upload("api/new.png", png, "image/png", "a, b");
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+        JsonNode created = JSON.readTree(up.body());
+        long id = created.path("id").asLong();
+        assertThat(created.path("tags").toString()).isEqualTo("[\"a\",\"b\"]");
+        assertThat(provider.get(new AssetRef(ResourceType.IMAGE, "api/new.png"))).isPresent();
+
+        HttpResponse<String> lie = upload("api/lie.png", "<html>".getBytes(StandardCharsets.UTF_8), "image/png", "");
+        assertThat(lie.statusCode()).isEqualTo(400);
+        assertThat(lie.body()).contains("claims to be png");
+
+        HttpResponse<String> patched = send("PATCH", "/api/media/" + id,
+                "{\"tags\":[\"c\"],\"display_name\":\"New\",\"public_id\":\"api/moved.png\"}",
+                Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        JsonNode p = JSON.readTree(patched.body());
+        assertThat(p.path("public_id").asText()).isEqualTo("api/moved.png");
+        assertThat(p.path("id").asLong()).isEqualTo(id);
+        assertThat(provider.get(new AssetRef(ResourceType.IMAGE, "api/moved.png")).orElseThrow().tags())
+                .containsExactly("c");
+
+        try (var c = db.database().connection(); var st = c.createStatement()) {
+            st.execute("INSERT INTO media_usage (asset_id, entity_type, entity_id) VALUES (" + id + ", 'page', 'home')");
+        }
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + TOKEN);
+        assertThat(send("DELETE", "/api/media/" + id, null, auth).statusCode()).isEqualTo(409);
+        assertThat(provider.get(new AssetRef(ResourceType.IMAGE, "api/moved.png"))).isPresent();
+        assertThat(send("DELETE", "/api/media/" + id + "?force=true", null, auth).statusCode()).isEqualTo(200);
+        assertThat(provider.get(new AssetRef(ResourceType.IMAGE, "api/moved.png"))).isEmpty();
+
+        upload("api/x.png", png, "image/png", "");
+        HttpResponse<String> many = send("DELETE", "/api/media?public_ids=api/x.png,api/ghost.png", null, auth);
+        assertThat(JSON.readTree(many.body()).path("api/x.png").asText()).isEqualTo("deleted");
+        assertThat(JSON.readTree(many.body()).path("api/ghost.png").asText()).isEqualTo("not_found");
+        assertThat(send("DELETE", "/api/media", null, auth).statusCode()).isEqualTo(400);
+    }
+
     @Test
     void sync_fills_the_catalog_then_list_detail_and_stats_show_it() throws Exception {
         HttpResponse<String> dry = send("POST", "/api/media/sync", "{\"dry_run\":true}",

@@ -92,6 +92,21 @@ public final class HttpApp {
         return app;
     }
 
+    interface MediaCall {
+        void run() throws Exception;
+    }
+
+    /** Provider failures and the module's argument checks become 4xx/5xx answers naming what went wrong. */
+    private static void mediaCall(MediaCall call) throws Exception {
+        try {
+            call.run();
+        } catch (dev.pokepedia.medialibrary.ProviderException e) {
+            throw MediaLibraryRoutes.provider(e);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(String.valueOf(e.getMessage()));
+        }
+    }
+
     private MediaLibraryRoutes media() {
         MediaLibraryRoutes m = media;
         if (m == null) {
@@ -193,9 +208,13 @@ public final class HttpApp {
         r.post("/api/media/webhooks/cloudinary", ctx -> media().webhook(ctx));
         r.get("/api/media/stats", ctx -> media().stats(ctx));
         r.get("/api/media/sync", ctx -> media().syncStatus(ctx));
-        r.post("/api/media/sync", ctx -> media().sync(ctx));
+        r.post("/api/media/sync", ctx -> mediaCall(() -> media().sync(ctx)));
         r.get("/api/media/{id}", ctx -> media().one(ctx));
         r.get("/api/media", ctx -> media().list(ctx));
+        r.post("/api/media", ctx -> mediaCall(() -> media().upload(ctx)));
+        r.patch("/api/media/{id}", ctx -> mediaCall(() -> media().patch(ctx)));
+        r.delete("/api/media/{id}", ctx -> mediaCall(() -> media().deleteOne(ctx)));
+        r.delete("/api/media", ctx -> mediaCall(() -> media().deleteMany(ctx)));
 
         // admin dashboard
         AdminRoutes.register(r, () -> services.admin(), options);

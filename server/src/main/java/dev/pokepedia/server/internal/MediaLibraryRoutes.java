@@ -2,10 +2,14 @@ package dev.pokepedia.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pokepedia.medialibrary.AssetChanges;
+import dev.pokepedia.medialibrary.AssetRef;
 import dev.pokepedia.medialibrary.CatalogAsset;
+import dev.pokepedia.medialibrary.UploadRequest;
 import dev.pokepedia.medialibrary.MediaLibrary;
 import dev.pokepedia.medialibrary.MediaQuery;
 import dev.pokepedia.medialibrary.Notification;
+import dev.pokepedia.medialibrary.ProviderException;
 import dev.pokepedia.medialibrary.ReconcileOptions;
 import dev.pokepedia.medialibrary.ResourceType;
 import dev.pokepedia.medialibrary.WebhookRejectedException;
@@ -13,6 +17,8 @@ import dev.pokepedia.medialibrary.WebhookVerifier;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -153,6 +159,102 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         Responder.json(ctx, 200, Json.bytes(library.reconcile(o)));
     }
 
+    /** Multipart upload: {@code file}, {@code public_id} (default: the file name), optional {@code tags}, {@code display_name}. */
+    public void upload(Context ctx) throws java.io.IOException {
+        authorize(ctx);
+        var file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw ApiException.badParameter("file", "a multipart field 'file' is required");
+        }
+        String publicId = ctx.formParam("public_id") != null ? ctx.formParam("public_id") : file.filename();
+        String type = ctx.formParam("resource_type");
+        List<String> tags = ctx.formParam("tags") == null ? List.of()
+                : java.util.Arrays.stream(ctx.formParam("tags").split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        UploadRequest r;
+        try (var in = file.content()) {
+            r = new UploadRequest(new AssetRef(type == null ? ResourceType.ofContentType(file.contentType())
+                    : ResourceType.of(type), publicId), in.readAllBytes(), file.contentType(), tags, Map.of(),
+                    ctx.formParam("display_name"));
+        } catch (IllegalArgumentException e) {
+            throw bad(e);
+        }
+        var done = library.upload(r, RequestLog.requestId(ctx));
+        Responder.json(ctx, 201, Json.bytes(asset(library.find(done.ref()).orElseThrow())));
+    }
+
+    /** PATCH {@code {"tags": [...], "context": {...}, "display_name": "...", "public_id": "new/id"}}. */
+    public void patch(Context ctx) {
+        authorize(ctx);
+        CatalogAsset a = byId(ctx);
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+        AssetRef ref = a.ref();
+        List<String> tags = body.has("tags") ? Json.MAPPER.convertValue(body.get("tags"),
+                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class)) : null;
+        Map<String, String> context = body.has("context") ? Json.MAPPER.convertValue(body.get("context"),
+                Json.MAPPER.getTypeFactory().constructMapType(Map.class, String.class, String.class)) : null;
+        String name = body.has("display_name") ? body.get("display_name").asText() : null;
+        String requestId = RequestLog.requestId(ctx);
+        AssetChanges changes = new AssetChanges(tags, context, name);
+        if (!changes.isEmpty()) {
+            library.update(ref, changes, requestId);
+        }
+        if (body.hasNonNull("public_id") && !body.get("public_id").asText().equals(ref.publicId())) {
+            ref = library.move(ref, body.get("public_id").asText(), requestId).ref();
+        }
+        Responder.json(ctx, 200, Json.bytes(asset(library.find(ref).orElseThrow())));
+    }
+
+    /** DELETE /api/media/{id}[?force=true]. */
+    public void deleteOne(Context ctx) {
+        authorize(ctx);
+        CatalogAsset a = byId(ctx);
+        var result = library.delete(a.ref().type(), List.of(a.ref().publicId()), "true".equals(ctx.queryParam("force")),
+                RequestLog.requestId(ctx));
+        String outcome = result.get(a.ref().publicId());
+        Responder.json(ctx, "in_use".equals(outcome) ? 409 : 200, Json.bytes(Json.MAPPER.valueToTree(result)));
+    }
+
+    /** DELETE /api/media?public_ids=a,b[&resource_type=image][&force=true]: per-id results. */
+    public void deleteMany(Context ctx) {
+        authorize(ctx);
+        Params p = new Params(ctx, Set.of("public_ids", "resource_type", "force"));
+        String ids = p.single("public_ids");
+        if (ids == null || ids.isBlank()) {
+            throw ApiException.badParameter("public_ids", "public_ids: a comma-separated list is required");
+        }
+        ResourceType type;
+        try {
+            type = p.single("resource_type") == null ? ResourceType.IMAGE : ResourceType.of(p.single("resource_type"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter("resource_type", e.getMessage());
+        }
+        List<String> list = java.util.Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        var result = library.delete(type, list, Boolean.TRUE.equals(p.bool("force")), RequestLog.requestId(ctx));
+        Responder.json(ctx, 200, Json.bytes(Json.MAPPER.valueToTree(result)));
+    }
+
+    private CatalogAsset byId(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter("id", "id must be a catalog id (a whole number)");
+        }
+        CatalogAsset a = library.details(id).orElseThrow(() -> ApiException.notFound("No media asset " + id + ".")).asset();
+        if (a.deleted()) {
+            throw ApiException.notFound("Media asset " + id + " was deleted.");
+        }
+        return a;
+    }
+
     private static ObjectNode asset(CatalogAsset a) {
         ObjectNode n = Json.object();
         n.put("id", a.id());
@@ -185,6 +287,16 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         if (!MessageDigest.isEqual(token, given)) {
             throw ApiException.unauthorized("Send Authorization: Bearer <media API token>.");
         }
+    }
+
+    /** The provider's answer as an HTTP status; its message never holds credentials. */
+    static ApiException provider(ProviderException e) {
+        return switch (e.kind()) {
+            case REJECTED -> ApiException.badRequest(e.getMessage());
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case RATE_LIMITED -> ApiException.tooManyRequests(e.getMessage(), 60);
+            default -> ApiException.badGateway(e.getMessage());
+        };
     }
 
     /** "name: why" from the module's validation → a 400 naming that parameter. */
