@@ -115,14 +115,30 @@ final class ServeCommand implements Callable<Integer> {
 
             SyncConfig syncConfig = SyncConfig.fromEnv(settings.env());
             SyncService sync = SyncService.open(db, syncConfig, registry, clock);
+            PokepediaServer.Builder builder = PokepediaServer.builder(db).options(options).objectStore(store).queues(queues)
+                    .adminActions(actions).meterRegistry(registry).syncService(sync);
+            // the media library (issue 17), when a provider is configured
+            var env = settings.env();
+            boolean cloudinary = env.containsKey("CLOUDINARY_URL") || env.containsKey("CLOUDINARY_CLOUD_NAME");
+            dev.pokepedia.medialibrary.MediaProvider mediaProvider = null;
             PokepediaServer server;
             try {
-                server = PokepediaServer.builder(db).options(options).objectStore(store).queues(queues)
-                        .adminActions(actions).meterRegistry(registry).syncService(sync).start();
+                if (cloudinary || env.containsKey("MEDIA_LIBRARY_S3_BUCKET")) {
+                    mediaProvider = MediaLibraryCommand.provider(env, null);
+                    builder.mediaLibrary(new dev.pokepedia.medialibrary.MediaLibrary(db, mediaProvider),
+                            cloudinary ? new dev.pokepedia.medialibrary.WebhookVerifier(
+                                    dev.pokepedia.medialibrary.CloudinaryConfig.fromEnv(env), clock) : null,
+                            env.get("POKEPEDIA_MEDIA_API_TOKEN"));
+                }
+                server = builder.start();
             } catch (RuntimeException e) {
                 sync.close();
+                if (mediaProvider != null) {
+                    mediaProvider.close();
+                }
                 throw e;
             }
+            dev.pokepedia.medialibrary.MediaProvider openedProvider = mediaProvider;
             CountDownLatch stopped = new CountDownLatch(1);
             ScheduleRunner schedules = runner;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -134,6 +150,9 @@ final class ServeCommand implements Callable<Integer> {
                 } finally {
                     server.close();
                     sync.close();
+                    if (openedProvider != null) {
+                        openedProvider.close();
+                    }
                     stopped.countDown();
                 }
             }, "serve-shutdown"));

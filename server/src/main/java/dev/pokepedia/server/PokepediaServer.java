@@ -4,9 +4,12 @@ import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.queue.Queues;
+import dev.pokepedia.medialibrary.MediaLibrary;
+import dev.pokepedia.medialibrary.WebhookVerifier;
 import dev.pokepedia.server.internal.HttpApp;
 import dev.pokepedia.sync.SyncConfig;
 import dev.pokepedia.sync.SyncService;
+import dev.pokepedia.server.internal.MediaLibraryRoutes;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -90,6 +93,7 @@ public final class PokepediaServer implements AutoCloseable {
         private AdminActions actions = AdminActions.notWired();
         private PrometheusMeterRegistry registry;
         private SyncService sync;
+        private MediaLibraryRoutes media;
 
         private Builder(Database db) {
             this.db = Objects.requireNonNull(db, "db");
@@ -132,6 +136,17 @@ public final class PokepediaServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves the media library routes ({@code /api/media…}) for this library: the Cloudinary webhook verified with
+         * {@code verifier} (null: no webhook, as for an S3 bucket), the other routes behind
+         * {@code Authorization: Bearer apiToken} (null or blank: they answer 403).
+         */
+        public Builder mediaLibrary(MediaLibrary library, WebhookVerifier verifier, String apiToken) {
+            this.media = new MediaLibraryRoutes(Objects.requireNonNull(library, "library"),
+                    verifier, apiToken);
+            return this;
+        }
+
         /** Binds the port and starts answering. */
         public PokepediaServer start() {
             if (options.mediaLinks().kind() == MediaLinks.Kind.SELF && (store == null || store.localFolder().isEmpty())) {
@@ -155,7 +170,7 @@ public final class PokepediaServer implements AutoCloseable {
                     ownedSync = SyncService.open(db, SyncConfig.fromEnv(System.getenv()), reg, options.clock());
                     s = ownedSync;
                 }
-                HttpApp app = HttpApp.start(db, options, store, q, actions, reg, s);
+                HttpApp app = HttpApp.start(db, options, store, q, actions, reg, s, media);
                 log.info("serving at {} (admin {}, media links {}, sync {})", app.baseUri(), options.adminEnabled() ? "enabled" : "disabled",
                         options.mediaLinks().kind(), s.config().configured() ? "enabled" : "not configured");
                 return new PokepediaServer(app, owned, ownedSync, reg);

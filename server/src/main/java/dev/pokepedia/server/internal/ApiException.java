@@ -50,6 +50,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, detail, null, Math.max(1, retryAfterSeconds));
     }
 
+    /** A service behind this server (a media provider) failed or refused: 502. */
+    public static ApiException badGateway(String detail) {
+        return new ApiException(502, detail, null, 0);
+    }
+
     public static ApiException rangeNotSatisfiable(String detail) {
         return new ApiException(416, detail, null, 0);
     }

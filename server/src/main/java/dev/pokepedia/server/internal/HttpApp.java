@@ -35,6 +35,7 @@ public final class HttpApp {
     private final Javalin javalin;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile Services services;
+    private volatile MediaLibraryRoutes media;
     private URI baseUri;
 
     /** Everything the handlers use, built once the port (and so the base URL) is known. */
@@ -50,7 +51,14 @@ public final class HttpApp {
 
     public static HttpApp start(Database db, ServerOptions options, ObjectStore store, Queues queues, AdminActions actions,
                                 PrometheusMeterRegistry registry, SyncService sync) {
+        return start(db, options, store, queues, actions, registry, sync, null);
+    }
+
+    /** @param media the media library routes, or null when no media library is configured (its routes are 404s) */
+    public static HttpApp start(Database db, ServerOptions options, ObjectStore store, Queues queues, AdminActions actions,
+                                PrometheusMeterRegistry registry, SyncService sync, MediaLibraryRoutes media) {
         HttpApp app = new HttpApp(options, registry);
+        app.media = media;
         try {
             app.javalin.start();
         } catch (RuntimeException e) {
@@ -85,6 +93,29 @@ public final class HttpApp {
         return app;
     }
 
+    interface MediaCall {
+        void run() throws Exception;
+    }
+
+    /** Provider failures and the module's argument checks become 4xx/5xx answers naming what went wrong. */
+    private static void mediaCall(MediaCall call) throws Exception {
+        try {
+            call.run();
+        } catch (dev.pokepedia.medialibrary.ProviderException e) {
+            throw MediaLibraryRoutes.provider(e);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(String.valueOf(e.getMessage()));
+        }
+    }
+
+    private MediaLibraryRoutes media() {
+        MediaLibraryRoutes m = media;
+        if (m == null) {
+            throw ApiException.notFound("No media library is configured on this server.");
+        }
+        return m;
+    }
+
     public URI baseUri() {
         return baseUri;
     }
@@ -99,6 +130,9 @@ public final class HttpApp {
             s.sync().stopStreams(); // why: open event streams would otherwise hold the graceful stop for its whole grace
         }
         javalin.stop();
+        if (media != null) {
+            media.close();
+        }
     }
 
     private void configure(JavalinConfig cfg, ServerOptions options) {
@@ -177,6 +211,17 @@ public final class HttpApp {
 
         // offline-first sync for apps (issue 16)
         SyncRoutes.register(r, () -> services.sync());
+        // media library (issue 17): the webhook is authenticated by its signature, the rest by a bearer token
+        r.post("/api/media/webhooks/cloudinary", ctx -> media().webhook(ctx));
+        r.get("/api/media/stats", ctx -> media().stats(ctx));
+        r.get("/api/media/sync", ctx -> media().syncStatus(ctx));
+        r.post("/api/media/sync", ctx -> mediaCall(() -> media().sync(ctx)));
+        r.get("/api/media/{id}", ctx -> media().one(ctx));
+        r.get("/api/media", ctx -> media().list(ctx));
+        r.post("/api/media", ctx -> mediaCall(() -> media().upload(ctx)));
+        r.patch("/api/media/{id}", ctx -> mediaCall(() -> media().patch(ctx)));
+        r.delete("/api/media/{id}", ctx -> mediaCall(() -> media().deleteOne(ctx)));
+        r.delete("/api/media", ctx -> mediaCall(() -> media().deleteMany(ctx)));
 
         // admin dashboard
         AdminRoutes.register(r, () -> services.admin(), options);
@@ -189,6 +234,9 @@ public final class HttpApp {
     }
 
     static boolean isPublic(String path) {
+        if (path.startsWith("/api/media")) {
+            return false; // why: token-protected, and the webhook is server-to-server; no browser of another origin
+        }
         return path.startsWith("/api/") || path.equals("/api") || path.startsWith("/pokedex/") || path.startsWith("/storage/")
                 || path.equals("/openapi.json");
     }

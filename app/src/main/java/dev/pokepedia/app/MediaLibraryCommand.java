@@ -1,0 +1,118 @@
+package dev.pokepedia.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pokepedia.core.ConfigurationException;
+import dev.pokepedia.core.Database;
+import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.medialibrary.CloudinaryConfig;
+import dev.pokepedia.medialibrary.MediaLibrary;
+import dev.pokepedia.medialibrary.MediaProvider;
+import dev.pokepedia.medialibrary.MediaProviders;
+import dev.pokepedia.medialibrary.ReconcileOptions;
+import dev.pokepedia.medialibrary.ReconcileReport;
+import dev.pokepedia.medialibrary.S3LibraryConfig;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "media-library", mixinStandardHelpOptions = true,
+        description = {"The media library catalog (a Cloudinary cloud or an S3 bucket mirrored into media_assets).",
+                "Provider: CLOUDINARY_URL=cloudinary://KEY:SECRET@CLOUD (or CLOUDINARY_CLOUD_NAME/_API_KEY/_API_SECRET),",
+                "or MEDIA_LIBRARY_S3_BUCKET with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_ENDPOINT_URL."},
+        subcommands = {MediaLibraryCommand.Sync.class})
+final class MediaLibraryCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        System.out.println("Use a subcommand: sync (see pokepedia media-library sync --help)");
+        return 0;
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = {"Reconcile: list the provider and bring the catalog in line, page by page; a stopped run",
+                    "(crash, rate limit, 5xx) resumes from its stored cursor. Assets gone from the provider are",
+                    "tombstoned only after a complete listing. Exit 0 when complete, 4 when the run stopped early."})
+    static final class Sync implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+
+        @Option(names = "--provider", paramLabel = "cloudinary|s3",
+                description = "Which provider; default: cloudinary when its variables are set, else s3.")
+        String provider;
+
+        @Option(names = {"--prefix", "--folder"}, paramLabel = "PREFIX", defaultValue = "",
+                description = "Only public ids starting with this (a folder: 'team/').")
+        String prefix;
+
+        @Option(names = "--batch-size", defaultValue = "500", description = "Assets per page and transaction (1-500).")
+        int batchSize;
+
+        @Option(names = "--dry-run", description = "Print the diff; write nothing.")
+        boolean dryRun;
+
+        @Option(names = "--force", description = "Start over from the first page instead of resuming a stopped run.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            var settings = global.settings();
+            try (var opened = settings.openDatabase()) {
+                return run(opened.db(), settings.env(), provider, options(), settings.json(), System.out);
+            }
+        }
+
+        ReconcileOptions options() {
+            try {
+                return new ReconcileOptions(prefix, batchSize, dryRun, force, 0);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("--" + e.getMessage(), "see pokepedia media-library sync --help");
+            }
+        }
+    }
+
+    /** The provider the environment configures. Never prints credentials. */
+    static MediaProvider provider(Map<String, String> env, String which) {
+        String kind = which != null ? which
+                : env.containsKey("CLOUDINARY_URL") || env.containsKey("CLOUDINARY_CLOUD_NAME") ? "cloudinary"
+                : env.containsKey("MEDIA_LIBRARY_S3_BUCKET") ? "s3" : null;
+        if (kind == null) {
+            throw new ConfigurationException("no media library provider is configured",
+                    "set CLOUDINARY_URL=cloudinary://KEY:SECRET@CLOUD, or MEDIA_LIBRARY_S3_BUCKET with AWS_ACCESS_KEY_ID,"
+                            + " AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL");
+        }
+        return switch (kind) {
+            case "cloudinary" -> MediaProviders.cloudinary(CloudinaryConfig.fromEnv(env));
+            case "s3" -> MediaProviders.s3(S3LibraryConfig.fromEnv(env));
+            default -> throw new ConfigurationException("--provider must be cloudinary or s3, not '" + kind + "'", "");
+        };
+    }
+
+    static int run(Database db, Map<String, String> env, String which, ReconcileOptions options, boolean json,
+            PrintStream out) throws Exception {
+        try (MediaProvider p = provider(env, which)) {
+            ReconcileReport r = new MediaLibrary(db, p).reconcile(options);
+            if (json) {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+            } else {
+                out.printf("%s %s%s: %s%s%n", p.kind(), p.cloud(), options.prefix().isEmpty() ? "" : " " + options.prefix(),
+                        options.dryRun() ? "dry run, " : "", r.complete() ? "complete" : "stopped early");
+                out.printf("  pages %d, listed %d: added %d, updated %d, unchanged %d, deleted %d%s%n", r.pages(), r.seen(),
+                        r.added(), r.updated(), r.unchanged(), r.deleted(), r.resumed() ? " (resumed run " + r.runId() + ")" : "");
+                for (var d : r.diff()) {
+                    out.printf("  %-6s %-5s %s%n", d.change().name().toLowerCase(), d.type().wire(), d.publicId());
+                }
+                if (options.dryRun() && r.complete() && r.nothingToDo()) {
+                    out.println("  nothing to do: the catalog matches the provider");
+                }
+                if (r.error() != null) {
+                    out.println("  stopped: " + r.error());
+                    out.println("  rerun to resume from the stored cursor");
+                }
+            }
+            return r.complete() ? 0 : PokepediaException.ErrorCode.BAD_SOURCE.exitCode();
+        }
+    }
+}

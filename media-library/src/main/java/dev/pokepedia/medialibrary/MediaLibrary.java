@@ -1,0 +1,351 @@
+package dev.pokepedia.medialibrary;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pokepedia.core.Database;
+import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.medialibrary.internal.CatalogReader;
+import dev.pokepedia.medialibrary.internal.CatalogStore;
+import dev.pokepedia.medialibrary.internal.CloudinaryProvider;
+import dev.pokepedia.medialibrary.internal.Reconciler;
+import dev.pokepedia.medialibrary.internal.UploadCheck;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media library catalog of one provider (a Cloudinary cloud or an S3 bucket): reconciliation, webhook
+ * notifications, and reads. The public API other modules use; the tables stay behind it. Thread-safe.
+ */
+public final class MediaLibrary {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaLibrary.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String IN = "provider_to_catalog";
+
+    private final DataSource dataSource;
+    private final MediaProvider provider;
+    private final CatalogStore store;
+    private final CatalogReader reader;
+
+    public MediaLibrary(DataSource dataSource, MediaProvider provider) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.store = new CatalogStore(provider.kind(), provider.cloud());
+        this.reader = new CatalogReader(provider.kind(), provider.cloud());
+    }
+
+    public MediaLibrary(Database database, MediaProvider provider) {
+        this(database.dataSource(), provider);
+    }
+
+    public MediaProvider provider() {
+        return provider;
+    }
+
+    /** Lists the provider and brings the catalog in line (see {@link ReconcileOptions}); resumes a stopped run. */
+    public ReconcileReport reconcile(ReconcileOptions options) {
+        return new Reconciler(dataSource, provider, store).run(options);
+    }
+
+    /** One page of the catalog (filters, full-text search, sort, cursor). */
+    public MediaList list(MediaQuery query) {
+        try (Connection c = dataSource.getConnection()) {
+            return reader.list(c, query);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    /** One catalogued asset by its catalog id, with its usage and collections. */
+    public Optional<MediaDetails> details(long id) {
+        try (Connection c = dataSource.getConnection()) {
+            return reader.details(c, id);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    /** {@code get_media_statistics()}: counts and bytes by type, folder and status, sync health (JSON text). */
+    public String statistics() {
+        try (Connection c = dataSource.getConnection()) {
+            return CatalogReader.statistics(c);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    public Optional<CatalogAsset> find(AssetRef ref) {
+        try (Connection c = dataSource.getConnection()) {
+            return store.find(c, ref);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    /**
+     * Reads one asset from the provider and applies what it says now: its state, or a tombstone when it is gone.
+     * The provider's present state is always safe to apply, whatever order notifications came in.
+     */
+    public ApplyResult refresh(AssetRef ref, String operation, String requestId, Instant eventAt) {
+        long t0 = System.nanoTime();
+        Optional<ProviderAsset> now = provider.get(ref);
+        try (Connection c = dataSource.getConnection()) {
+            ApplyResult r = now.isPresent() ? store.upsert(c, now.get(), eventAt, null)
+                    : store.tombstone(c, ref, null, eventAt);
+            store.log(c, operation, IN, ref.publicId(), r == ApplyResult.STALE ? "skipped" : "success", null,
+                    millis(t0), requestId, Map.of("result", r.name().toLowerCase()));
+            return r;
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    /**
+     * Applies a verified notification. Idempotent (at-least-once delivery is fine) and ordered per asset by the
+     * provider's version: an upload notification older than the catalog's state changes nothing; delete needs the
+     * deleted version to be at least the catalog's; the other types re-read the asset from the provider.
+     *
+     * @return per public id what was done; an unknown type is acknowledged with an empty map
+     */
+    public Map<String, ApplyResult> apply(Notification n) {
+        Map<String, ApplyResult> out = new LinkedHashMap<>();
+        JsonNode b = n.body();
+        Instant at = n.happenedAt();
+        switch (n.type()) {
+            case "upload" -> {
+                long t0 = System.nanoTime();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = JSON.convertValue(b, Map.class);
+                ProviderAsset a = CloudinaryProvider.toAsset(type(b), m);
+                try (Connection c = dataSource.getConnection()) {
+                    ApplyResult r = store.upsert(c, a, at, null);
+                    store.log(c, "upload", IN, a.publicId(), r == ApplyResult.STALE ? "skipped" : "success", null,
+                            millis(t0), n.requestId(), Map.of("result", r.name().toLowerCase(),
+                                    "version", String.valueOf(a.version())));
+                    out.put(a.publicId(), r);
+                } catch (SQLException e) {
+                    throw db(e);
+                }
+            }
+            case "delete" -> {
+                for (JsonNode r : resources(b)) {
+                    long t0 = System.nanoTime();
+                    AssetRef ref = new AssetRef(type(r), r.path("public_id").asText());
+                    Long version = r.path("version").isNumber() ? r.path("version").asLong() : null;
+                    try (Connection c = dataSource.getConnection()) {
+                        ApplyResult res = store.tombstone(c, ref, version, at);
+                        store.log(c, "delete", IN, ref.publicId(), res == ApplyResult.STALE ? "skipped" : "success",
+                                null, millis(t0), n.requestId(), Map.of("result", res.name().toLowerCase()));
+                        out.put(ref.publicId(), res);
+                    } catch (SQLException e) {
+                        throw db(e);
+                    }
+                }
+            }
+            case "rename" -> {
+                ResourceType t = type(b);
+                String from = b.path("from_public_id").asText("");
+                String to = b.path("to_public_id").asText("");
+                if (from.isEmpty() || to.isEmpty()) {
+                    throw new WebhookRejectedException(WebhookRejectedException.Reason.MALFORMED_BODY,
+                            "a rename notification needs from_public_id and to_public_id", "");
+                }
+                out.putAll(rename(new AssetRef(t, from), to, n.requestId(), at));
+            }
+            case "move", "resource_tags_changed", "resource_context_changed", "resource_metadata_changed",
+                    "resource_display_name_changed" -> {
+                for (JsonNode r : resources(b)) {
+                    String id = r.path("public_id").asText("");
+                    if (!id.isEmpty()) {
+                        out.put(id, refresh(new AssetRef(type(r), id), n.type(), n.requestId(), at));
+                    }
+                }
+            }
+            default -> {
+                log.info("acknowledged a Cloudinary notification of unknown type '{}' (request {})", n.type(),
+                        n.requestId());
+                try (Connection c = dataSource.getConnection()) {
+                    store.log(c, n.type(), IN, null, "skipped", null, 0, n.requestId(),
+                            Map.of("reason", "unknown notification type"));
+                } catch (SQLException e) {
+                    throw db(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    // --- catalog → provider: the provider first, then the catalog; a catalog failure after the provider's success is
+    // logged and repaired by the next reconcile ---
+
+    /** Largest upload accepted (bytes). */
+    public static final long MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
+    private static final String OUT = "catalog_to_provider";
+
+    /**
+     * Uploads to the provider, then records the asset. Refuses a file over {@link #MAX_UPLOAD_BYTES} or whose bytes
+     * are not what its name or content type says (PNG, JPEG, GIF, WebP, SVG), before anything is sent.
+     */
+    public ProviderAsset upload(UploadRequest request, String requestId) {
+        UploadCheck.check(request, MAX_UPLOAD_BYTES);
+        return outbound("upload", request.ref().publicId(), requestId, () -> provider.upload(request), null);
+    }
+
+    /** Changes tags, context and/or display name on the provider, then in the catalog. */
+    public ProviderAsset update(AssetRef ref, AssetChanges changes, String requestId) {
+        if (changes.isEmpty()) {
+            throw new IllegalArgumentException("changes: nothing to change (tags, context or display_name)");
+        }
+        return outbound("update", ref.publicId(), requestId, () -> provider.update(ref, changes), null);
+    }
+
+    /** Renames (moves) on the provider, then moves the catalog row along (its usage and collections stay with it). */
+    public ProviderAsset move(AssetRef ref, String toPublicId, String requestId) {
+        return outbound("move", toPublicId, requestId, () -> provider.rename(ref, toPublicId), ref);
+    }
+
+    /**
+     * Deletes on the provider first, then tombstones. An asset in use ({@code media_usage}) is refused with
+     * {@code in_use} unless {@code force}.
+     *
+     * @return per public id: {@code deleted}, {@code not_found}, {@code in_use}, or {@code error: …}
+     */
+    public Map<String, String> delete(ResourceType type, List<String> publicIds, boolean force, String requestId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> go = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (String id : publicIds) {
+                Optional<CatalogAsset> row = store.find(c, new AssetRef(type, id));
+                if (!force && row.isPresent() && store.inUse(c, row.get().id())) {
+                    out.put(id, "in_use");
+                    store.log(c, "delete", OUT, id, "skipped", "in use; pass force to delete anyway", 0, requestId, null);
+                } else {
+                    go.add(id);
+                }
+            }
+        } catch (SQLException e) {
+            throw db(e);
+        }
+        if (go.isEmpty()) {
+            return out;
+        }
+        long t0 = System.nanoTime();
+        DeleteResult result = provider.delete(type, go);
+        try (Connection c = dataSource.getConnection()) {
+            for (String id : go) {
+                String outcome = result.outcomes().getOrDefault(id, "not_found");
+                out.put(id, outcome);
+                boolean gone = outcome.equals("deleted") || outcome.equals("not_found");
+                if (gone) {
+                    store.tombstone(c, new AssetRef(type, id), null, null);
+                }
+                store.log(c, "delete", OUT, id, gone ? "success" : "error", gone ? null : outcome, millis(t0),
+                        requestId, Map.of("result", outcome));
+            }
+        } catch (SQLException e) {
+            log.warn("deleted on the provider but the catalog could not record it; the next sync will: {}", e.getMessage());
+        }
+        return out;
+    }
+
+    private ProviderAsset outbound(String operation, String publicId, String requestId,
+            java.util.function.Supplier<ProviderAsset> call, AssetRef movedFrom) {
+        long t0 = System.nanoTime();
+        ProviderAsset done;
+        try {
+            done = call.get();
+        } catch (ProviderException e) {
+            try (Connection c = dataSource.getConnection()) {
+                store.log(c, operation, OUT, publicId, "error", e.getMessage(), millis(t0), requestId, null);
+            } catch (SQLException ignored) {
+                // the provider error is what the caller needs to see
+            }
+            throw e;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            if (movedFrom != null) {
+                store.moveRow(c, movedFrom, done.publicId());
+                store.tombstone(c, movedFrom, null, null);
+            }
+            store.upsert(c, done, null, null);
+            store.log(c, operation, OUT, done.publicId(), "success", null, millis(t0), requestId,
+                    movedFrom == null ? null : Map.of("from", movedFrom.publicId()));
+            c.commit();
+        } catch (SQLException e) {
+            // why not fail: the provider has the change; the next reconcile records it
+            log.warn("{} of {} reached the provider but not the catalog; the next sync repairs it: {}", operation,
+                    done.publicId(), e.getMessage());
+        }
+        return done;
+    }
+
+    /** A rename seen from the provider: the target's present state wins; the row (and its usage) moves along. */
+    private Map<String, ApplyResult> rename(AssetRef from, String to, String requestId, Instant at) {
+        Map<String, ApplyResult> out = new LinkedHashMap<>();
+        AssetRef target = new AssetRef(from.type(), to);
+        Optional<ProviderAsset> toNow = provider.get(target);
+        Optional<ProviderAsset> fromNow = provider.get(from);
+        long t0 = System.nanoTime();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            if (toNow.isPresent() && fromNow.isEmpty()) {
+                store.moveRow(c, from, to);
+            }
+            if (toNow.isPresent()) {
+                out.put(to, store.upsert(c, toNow.get(), at, null));
+            }
+            if (fromNow.isEmpty()) {
+                out.put(from.publicId(), store.tombstone(c, from, null, at));
+            } else {
+                out.put(from.publicId(), store.upsert(c, fromNow.get(), at, null));
+            }
+            store.log(c, "rename", IN, to, "success", null, millis(t0), requestId, Map.of("from", from.publicId()));
+            c.commit();
+        } catch (SQLException e) {
+            throw db(e);
+        }
+        return out;
+    }
+
+    private static List<JsonNode> resources(JsonNode b) {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode rs = b.path("resources");
+        if (rs.isArray()) {
+            rs.forEach(out::add);
+        } else if (rs.isObject()) {
+            rs.properties().forEach(e -> out.add(e.getValue())); // why: some types key resources by asset id
+        } else if (b.has("public_id")) {
+            out.add(b);
+        }
+        return out;
+    }
+
+    private static ResourceType type(JsonNode n) {
+        String t = n.path("resource_type").asText("image");
+        try {
+            return ResourceType.of(t);
+        } catch (IllegalArgumentException e) {
+            return ResourceType.IMAGE;
+        }
+    }
+
+    private static long millis(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static PokepediaException db(SQLException e) {
+        return new PokepediaException(PokepediaException.ErrorCode.DATABASE_UNAVAILABLE,
+                "media library catalog: " + e.getMessage(), "check the database and retry", e);
+    }
+}

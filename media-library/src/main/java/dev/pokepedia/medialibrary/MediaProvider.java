@@ -1,0 +1,44 @@
+package dev.pokepedia.medialibrary;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * A media library the catalog mirrors: Cloudinary or an S3-compatible bucket. Every failure is a
+ * {@link ProviderException}; messages never contain credentials. Implementations are thread-safe.
+ */
+public interface MediaProvider extends AutoCloseable {
+
+    /** {@code cloudinary} or {@code s3}: the catalog's {@code provider} column. */
+    String kind();
+
+    /** Cloud name or bucket: the catalog's {@code cloud} column. */
+    String cloud();
+
+    /**
+     * One page of every asset whose public id starts with {@code prefix} (empty = all), in the provider's order.
+     *
+     * @param cursor     null for the first page, else the previous page's {@link AssetPage#nextCursor()}
+     * @param maxResults 1 to 500
+     */
+    AssetPage list(String prefix, String cursor, int maxResults);
+
+    Optional<ProviderAsset> get(AssetRef ref);
+
+    ProviderAsset upload(UploadRequest request);
+
+    /** Deletes one asset; false when it did not exist. */
+    boolean destroy(AssetRef ref);
+
+    /** Deletes many, in chunks the provider accepts (Cloudinary: 100 per call). */
+    DeleteResult delete(ResourceType type, Collection<String> publicIds);
+
+    ProviderAsset update(AssetRef ref, AssetChanges changes);
+
+    /** Renames (moves, when the folder part changes) an asset. */
+    ProviderAsset rename(AssetRef from, String toPublicId);
+
+    @Override
+    default void close() {
+    }
+}

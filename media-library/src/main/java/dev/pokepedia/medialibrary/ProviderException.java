@@ -1,0 +1,33 @@
+package dev.pokepedia.medialibrary;
+
+import dev.pokepedia.core.PokepediaException;
+
+/** A provider call failed. {@link #retriable()} says whether the same call may succeed later. */
+public class ProviderException extends PokepediaException {
+
+    /** Why it failed. */
+    public enum Kind {
+        RATE_LIMITED(true), UNAVAILABLE(true), NOT_FOUND(false), UNAUTHORIZED(false), REJECTED(false);
+
+        private final boolean retriable;
+
+        Kind(boolean retriable) {
+            this.retriable = retriable;
+        }
+    }
+
+    private final Kind kind;
+
+    public ProviderException(Kind kind, String message, String hint, Throwable cause) {
+        super(ErrorCode.BAD_SOURCE, message, hint, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean retriable() {
+        return kind.retriable;
+    }
+}

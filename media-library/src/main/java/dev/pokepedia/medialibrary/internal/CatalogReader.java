@@ -1,0 +1,194 @@
+package dev.pokepedia.medialibrary.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.pokepedia.medialibrary.AssetRef;
+import dev.pokepedia.medialibrary.CatalogAsset;
+import dev.pokepedia.medialibrary.MediaDetails;
+import dev.pokepedia.medialibrary.MediaList;
+import dev.pokepedia.medialibrary.MediaQuery;
+import dev.pokepedia.medialibrary.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads of the catalog for the list, search, detail and stats routes. Every value is a bound parameter. */
+public final class CatalogReader {
+
+    private static final String COLUMNS = "id, resource_type, public_id, format, bytes, folder, display_name, tags,"
+            + " context::text, provider_version, etag, sync_status, last_error, last_synced_at, deleted_at,"
+            + " provider_created_at";
+
+    private final String provider;
+    private final String cloud;
+
+    public CatalogReader(String provider, String cloud) {
+        this.provider = provider;
+        this.cloud = cloud;
+    }
+
+    public MediaList list(Connection c, MediaQuery q) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM media_assets WHERE provider = ? AND cloud = ?");
+        List<Object> args = new ArrayList<>(List.of(provider, cloud));
+        if (!q.deleted()) {
+            sql.append(" AND deleted_at IS NULL");
+        }
+        if (q.folder() != null) {
+            sql.append(" AND folder = ?");
+            args.add(q.folder());
+        }
+        if (q.tag() != null) {
+            sql.append(" AND tags @> ARRAY[?]::text[]");
+            args.add(q.tag());
+        }
+        if (q.type() != null) {
+            sql.append(" AND resource_type = ?");
+            args.add(q.type().wire());
+        }
+        if (q.text() != null) {
+            // why plainto_tsquery: user text becomes words ANDed together; operators and quotes are just characters
+            sql.append(" AND media_search_document(display_name, public_id, tags, context)"
+                    + " @@ plainto_tsquery('simple', ?)");
+            args.add(q.text());
+        }
+        boolean keyset = q.sort().startsWith("created");
+        boolean desc = q.sort().equals("created_desc");
+        int offset = q.offset();
+        if (q.cursor() != null) {
+            String[] parts = decode(q.cursor());
+            if (keyset && parts[0].equals("k") && parts.length == 3) {
+                sql.append(desc ? " AND (provider_created_at, id) < (?, ?)" : " AND (provider_created_at, id) > (?, ?)");
+                args.add(Timestamp.from(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS)));
+                args.add(Long.parseLong(parts[2]));
+                offset = 0;
+            } else if (!keyset && parts[0].equals("o") && parts.length == 2) {
+                offset = Integer.parseInt(parts[1]);
+            } else {
+                throw new IllegalArgumentException("cursor: not a cursor of this listing and sort");
+            }
+        }
+        sql.append(switch (q.sort()) {
+            case "created_asc" -> " ORDER BY provider_created_at, id";
+            case "name" -> " ORDER BY coalesce(display_name, public_id), id";
+            case "bytes_desc" -> " ORDER BY bytes DESC NULLS LAST, id";
+            default -> " ORDER BY provider_created_at DESC, id DESC";
+        });
+        sql.append(" LIMIT ").append(q.limit() + 1).append(" OFFSET ").append(offset);
+        List<CatalogAsset> items = new ArrayList<>();
+        List<Instant> created = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && items.size() < q.limit() + 1) {
+                    items.add(map(rs));
+                    created.add(rs.getTimestamp(16).toInstant());
+                }
+            }
+        }
+        String next = null;
+        if (items.size() > q.limit()) {
+            items.removeLast();
+            CatalogAsset last = items.getLast();
+            if (keyset) {
+                Instant at = created.get(items.size() - 1);
+                next = encode("k|" + ChronoUnit.MICROS.between(Instant.EPOCH, at) + "|" + last.id());
+            } else {
+                next = encode("o|" + (offset + q.limit()));
+            }
+        }
+        return new MediaList(items, next);
+    }
+
+    public Optional<MediaDetails> details(Connection c, long id) throws SQLException {
+        CatalogAsset asset;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM media_assets WHERE id = ?"
+                + " AND provider = ? AND cloud = ?")) {
+            ps.setLong(1, id);
+            ps.setString(2, provider);
+            ps.setString(3, cloud);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                asset = map(rs);
+            }
+        }
+        List<MediaDetails.Usage> usage = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT entity_type, entity_id, field FROM media_usage"
+                + " WHERE asset_id = ? ORDER BY entity_type, entity_id, field")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    usage.add(new MediaDetails.Usage(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        List<String> collections = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.name FROM media_collection_assets m JOIN"
+                + " media_collections c ON c.id = m.collection_id WHERE m.asset_id = ? ORDER BY c.name")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    collections.add(rs.getString(1));
+                }
+            }
+        }
+        return Optional.of(new MediaDetails(asset, usage, collections));
+    }
+
+    /** {@code get_media_statistics()} as JSON text. */
+    public static String statistics(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT get_media_statistics()::text");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private CatalogAsset map(ResultSet rs) throws SQLException {
+        Array tags = rs.getArray(8);
+        Map<String, String> ctx = new LinkedHashMap<>();
+        try {
+            CatalogStore.JSON.readTree(rs.getString(9)).properties().forEach(e -> ctx.put(e.getKey(), e.getValue().asText()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Timestamp synced = rs.getTimestamp(14);
+        Timestamp deleted = rs.getTimestamp(15);
+        return new CatalogAsset(rs.getLong(1), provider, cloud, new AssetRef(ResourceType.of(rs.getString(2)),
+                rs.getString(3)), rs.getString(4), (Long) rs.getObject(5), rs.getString(6), rs.getString(7),
+                tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()), ctx, (Long) rs.getObject(10),
+                rs.getString(11), rs.getString(12), rs.getString(13), synced == null ? null : synced.toInstant(),
+                deleted == null ? null : deleted.toInstant());
+    }
+
+    private static String encode(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String[] decode(String cursor) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+            for (int i = 1; i < parts.length; i++) {
+                Long.parseLong(parts[i]);
+            }
+            return parts;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cursor: malformed");
+        }
+    }
+}

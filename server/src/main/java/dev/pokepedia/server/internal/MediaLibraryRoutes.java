@@ -1,0 +1,314 @@
+package dev.pokepedia.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pokepedia.medialibrary.AssetChanges;
+import dev.pokepedia.medialibrary.AssetRef;
+import dev.pokepedia.medialibrary.CatalogAsset;
+import dev.pokepedia.medialibrary.UploadRequest;
+import dev.pokepedia.medialibrary.MediaLibrary;
+import dev.pokepedia.medialibrary.MediaQuery;
+import dev.pokepedia.medialibrary.Notification;
+import dev.pokepedia.medialibrary.ProviderException;
+import dev.pokepedia.medialibrary.ReconcileOptions;
+import dev.pokepedia.medialibrary.ResourceType;
+import dev.pokepedia.medialibrary.WebhookRejectedException;
+import dev.pokepedia.medialibrary.WebhookVerifier;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media library's HTTP routes; they call the module's public API only. The webhook is authenticated by its
+ * signature; every other route needs {@code Authorization: Bearer <media API token>}.
+ *
+ * <p>The webhook answers as soon as the signature verified; the notification is applied on a virtual thread. A
+ * process that dies in between loses that application, which the next reconcile repairs (durable queueing through
+ * the queue module is the next step).
+ */
+public final class MediaLibraryRoutes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaLibraryRoutes.class);
+    private static final Set<String> LIST_PARAMS = Set.of("limit", "page", "cursor", "folder", "tag", "type", "q", "sort",
+            "deleted");
+
+    private final MediaLibrary library;
+    private final WebhookVerifier verifier;
+    private final byte[] token;
+    private final ExecutorService applier = Executors.newVirtualThreadPerTaskExecutor();
+
+    public MediaLibraryRoutes(MediaLibrary library, WebhookVerifier verifier, String apiToken) {
+        this.library = library;
+        this.verifier = verifier;
+        this.token = apiToken == null || apiToken.isBlank() ? null : apiToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public void webhook(Context ctx) {
+        if (verifier == null) {
+            throw ApiException.notFound("This server's media library takes no Cloudinary webhooks (no Cloudinary configured).");
+        }
+        Notification n;
+        try {
+            n = verifier.verify(ctx.bodyAsBytes(), ctx.header("X-Cld-Timestamp"), ctx.header("X-Cld-Signature"));
+        } catch (WebhookRejectedException e) {
+            log.info("refused a Cloudinary webhook: {}", e.getMessage());
+            int status = e.reason() == WebhookRejectedException.Reason.MALFORMED_BODY ? 400 : 401;
+            Responder.json(ctx, status, Json.error(e.getMessage(), null));
+            return;
+        }
+        applier.submit(() -> {
+            try {
+                library.apply(n);
+            } catch (RuntimeException e) {
+                log.warn("applying Cloudinary notification {} ({}) failed; the next reconcile repairs it: {}",
+                        n.requestId(), n.type(), e.getMessage());
+            }
+        });
+        Responder.json(ctx, 200, Json.bytes(Json.object().put("received", true).put("type", n.type())
+                .put("request_id", n.requestId())));
+    }
+
+    public void list(Context ctx) {
+        authorize(ctx);
+        Params p = new Params(ctx, LIST_PARAMS);
+        int limit = p.integer("limit", 50, 1, MediaQuery.MAX_LIMIT);
+        int page = p.integer("page", 1, 1, 1_000_000);
+        ResourceType type = null;
+        if (p.single("type") != null) {
+            try {
+                type = ResourceType.of(p.single("type"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badParameter("type", e.getMessage());
+            }
+        }
+        MediaQuery q;
+        try {
+            q = new MediaQuery(p.single("folder"), p.single("tag"), type, p.single("q"), p.single("sort"), limit,
+                    (page - 1) * limit, p.single("cursor"), Boolean.TRUE.equals(p.bool("deleted")));
+            var result = library.list(q);
+            ObjectNode body = Json.object();
+            var items = body.putArray("items");
+            result.items().forEach(a -> items.add(asset(a)));
+            body.put("next_cursor", result.nextCursor());
+            body.set("stats", Json.MAPPER.readTree(library.statistics()));
+            Responder.json(ctx, 200, Json.bytes(body));
+        } catch (IllegalArgumentException e) {
+            throw bad(e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void one(Context ctx) {
+        authorize(ctx);
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter("id", "id must be a catalog id (a whole number)");
+        }
+        var d = library.details(id).orElseThrow(() -> ApiException.notFound("No media asset " + id + "."));
+        ObjectNode body = asset(d.asset());
+        body.set("usage", Json.MAPPER.valueToTree(d.usage()));
+        body.set("collections", Json.MAPPER.valueToTree(d.collections()));
+        Responder.json(ctx, 200, Json.bytes(body));
+    }
+
+    public void stats(Context ctx) {
+        authorize(ctx);
+        Responder.json(ctx, 200, Json.utf8(library.statistics()));
+    }
+
+    public void syncStatus(Context ctx) {
+        authorize(ctx);
+        try {
+            JsonNode stats = Json.MAPPER.readTree(library.statistics());
+            ObjectNode body = Json.object();
+            body.set("sync_health", stats.path("sync_health"));
+            body.set("by_status", stats.path("by_status"));
+            Responder.json(ctx, 200, Json.bytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a reconcile now ({@code dry_run}, {@code prefix}/{@code folder}, {@code batch_size}, {@code force}). */
+    public void sync(Context ctx) {
+        authorize(ctx);
+        JsonNode body;
+        try {
+            body = ctx.body().isBlank() ? Json.object() : Json.MAPPER.readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+        String prefix = body.path("prefix").asText(body.path("folder").asText(""));
+        ReconcileOptions o;
+        try {
+            o = new ReconcileOptions(prefix, body.path("batch_size").asInt(500), body.path("dry_run").asBoolean(false),
+                    body.path("force").asBoolean(false), 0);
+        } catch (IllegalArgumentException e) {
+            throw bad(e);
+        }
+        Responder.json(ctx, 200, Json.bytes(library.reconcile(o)));
+    }
+
+    /** Multipart upload: {@code file}, {@code public_id} (default: the file name), optional {@code tags}, {@code display_name}. */
+    public void upload(Context ctx) throws java.io.IOException {
+        authorize(ctx);
+        var file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw ApiException.badParameter("file", "a multipart field 'file' is required");
+        }
+        String publicId = ctx.formParam("public_id") != null ? ctx.formParam("public_id") : file.filename();
+        String type = ctx.formParam("resource_type");
+        List<String> tags = ctx.formParam("tags") == null ? List.of()
+                : java.util.Arrays.stream(ctx.formParam("tags").split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        UploadRequest r;
+        try (var in = file.content()) {
+            r = new UploadRequest(new AssetRef(type == null ? ResourceType.ofContentType(file.contentType())
+                    : ResourceType.of(type), publicId), in.readAllBytes(), file.contentType(), tags, Map.of(),
+                    ctx.formParam("display_name"));
+        } catch (IllegalArgumentException e) {
+            throw bad(e);
+        }
+        var done = library.upload(r, RequestLog.requestId(ctx));
+        Responder.json(ctx, 201, Json.bytes(asset(library.find(done.ref()).orElseThrow())));
+    }
+
+    /** PATCH {@code {"tags": [...], "context": {...}, "display_name": "...", "public_id": "new/id"}}. */
+    public void patch(Context ctx) {
+        authorize(ctx);
+        CatalogAsset a = byId(ctx);
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+        AssetRef ref = a.ref();
+        List<String> tags = body.has("tags") ? Json.MAPPER.convertValue(body.get("tags"),
+                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class)) : null;
+        Map<String, String> context = body.has("context") ? Json.MAPPER.convertValue(body.get("context"),
+                Json.MAPPER.getTypeFactory().constructMapType(Map.class, String.class, String.class)) : null;
+        String name = body.has("display_name") ? body.get("display_name").asText() : null;
+        String requestId = RequestLog.requestId(ctx);
+        AssetChanges changes = new AssetChanges(tags, context, name);
+        if (!changes.isEmpty()) {
+            library.update(ref, changes, requestId);
+        }
+        if (body.hasNonNull("public_id") && !body.get("public_id").asText().equals(ref.publicId())) {
+            ref = library.move(ref, body.get("public_id").asText(), requestId).ref();
+        }
+        Responder.json(ctx, 200, Json.bytes(asset(library.find(ref).orElseThrow())));
+    }
+
+    /** DELETE /api/media/{id}[?force=true]. */
+    public void deleteOne(Context ctx) {
+        authorize(ctx);
+        CatalogAsset a = byId(ctx);
+        var result = library.delete(a.ref().type(), List.of(a.ref().publicId()), "true".equals(ctx.queryParam("force")),
+                RequestLog.requestId(ctx));
+        String outcome = result.get(a.ref().publicId());
+        Responder.json(ctx, "in_use".equals(outcome) ? 409 : 200, Json.bytes(Json.MAPPER.valueToTree(result)));
+    }
+
+    /** DELETE /api/media?public_ids=a,b[&resource_type=image][&force=true]: per-id results. */
+    public void deleteMany(Context ctx) {
+        authorize(ctx);
+        Params p = new Params(ctx, Set.of("public_ids", "resource_type", "force"));
+        String ids = p.single("public_ids");
+        if (ids == null || ids.isBlank()) {
+            throw ApiException.badParameter("public_ids", "public_ids: a comma-separated list is required");
+        }
+        ResourceType type;
+        try {
+            type = p.single("resource_type") == null ? ResourceType.IMAGE : ResourceType.of(p.single("resource_type"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter("resource_type", e.getMessage());
+        }
+        List<String> list = java.util.Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        var result = library.delete(type, list, Boolean.TRUE.equals(p.bool("force")), RequestLog.requestId(ctx));
+        Responder.json(ctx, 200, Json.bytes(Json.MAPPER.valueToTree(result)));
+    }
+
+    private CatalogAsset byId(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter("id", "id must be a catalog id (a whole number)");
+        }
+        CatalogAsset a = library.details(id).orElseThrow(() -> ApiException.notFound("No media asset " + id + ".")).asset();
+        if (a.deleted()) {
+            throw ApiException.notFound("Media asset " + id + " was deleted.");
+        }
+        return a;
+    }
+
+    private static ObjectNode asset(CatalogAsset a) {
+        ObjectNode n = Json.object();
+        n.put("id", a.id());
+        n.put("provider", a.provider());
+        n.put("cloud", a.cloud());
+        n.put("public_id", a.ref().publicId());
+        n.put("resource_type", a.ref().type().wire());
+        n.put("format", a.format());
+        n.put("bytes", a.bytes());
+        n.put("folder", a.folder());
+        n.put("display_name", a.displayName());
+        n.set("tags", Json.MAPPER.valueToTree(a.tags()));
+        n.set("context", Json.MAPPER.valueToTree(a.context()));
+        n.put("version", a.version());
+        n.put("etag", a.etag());
+        n.put("sync_status", a.syncStatus());
+        n.put("last_error", a.lastError());
+        n.put("last_synced_at", a.lastSyncedAt() == null ? null : a.lastSyncedAt().toString());
+        n.put("deleted_at", a.deletedAt() == null ? null : a.deletedAt().toString());
+        return n;
+    }
+
+    private void authorize(Context ctx) {
+        if (token == null) {
+            throw ApiException.forbidden("The media API is disabled: set POKEPEDIA_MEDIA_API_TOKEN to enable it.");
+        }
+        String h = ctx.header("Authorization");
+        byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).trim().getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        if (!MessageDigest.isEqual(token, given)) {
+            throw ApiException.unauthorized("Send Authorization: Bearer <media API token>.");
+        }
+    }
+
+    /** The provider's answer as an HTTP status; its message never holds credentials. */
+    static ApiException provider(ProviderException e) {
+        return switch (e.kind()) {
+            case REJECTED -> ApiException.badRequest(e.getMessage());
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case RATE_LIMITED -> ApiException.tooManyRequests(e.getMessage(), 60);
+            default -> ApiException.badGateway(e.getMessage());
+        };
+    }
+
+    /** "name: why" from the module's validation → a 400 naming that parameter. */
+    private static ApiException bad(IllegalArgumentException e) {
+        String m = String.valueOf(e.getMessage());
+        int colon = m.indexOf(':');
+        String param = colon > 0 && colon < 20 && !m.substring(0, colon).contains(" ") ? m.substring(0, colon) : null;
+        return param == null ? ApiException.badRequest(m) : ApiException.badParameter(param, m);
+    }
+
+    @Override
+    public void close() {
+        applier.close();
+    }
+}
