@@ -3,6 +3,7 @@ package dev.pokepedia.core;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,61 +11,73 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * A {@link HttpResponse.BodyHandler} that collects a body into memory but stops reading, and cancels the exchange,
- * as soon as it passes {@code maxBytes}; the response's body future then fails with {@link TooLarge}. A declared
- * {@code Content-Length} over the limit fails before any byte is read.
+ * Collects an HTTP body into memory up to a limit, never buffering beyond it: the download is cancelled as soon as
+ * the body would exceed it, or before any byte when a declared {@code Content-Length} is already over; the body
+ * future then fails with {@link TooLarge}. Shared by the media HTTP source and the upstream client.
  */
-public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class LimitedBody implements BodySubscriber<byte[]> {
 
-    /** The answer was (or said it would be) longer than the limit; {@code seen} bytes were counted before stopping. */
+    /** The body exceeds the limit; {@link #declared()} is its Content-Length, or -1 when it was not declared. */
     public static final class TooLarge extends IOException {
-        private final long seen;
-        private final long limit;
+        private final long declared;
 
-        TooLarge(long seen, long limit) {
-            super("more than " + limit + " bytes (stopped reading at " + seen + ")");
-            this.seen = seen;
-            this.limit = limit;
+        TooLarge(long declared) {
+            super(declared >= 0 ? "Content-Length " + declared + " is over the limit" : "body is over the limit");
+            this.declared = declared;
         }
 
-        public long seen() {
-            return seen;
-        }
-
-        public long limit() {
-            return limit;
+        public long declared() {
+            return declared;
         }
     }
 
-    private final long maxBytes;
+    private final long limit;
+    private final long declared;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private ByteArrayOutputStream out;
     private Flow.Subscription subscription;
-    private long seen;
+    private long received;
 
-    private LimitedBody(long maxBytes) {
-        this.maxBytes = maxBytes;
+    private LimitedBody(long limit, long declared) {
+        this.limit = limit;
+        this.declared = declared;
+        this.out = new ByteArrayOutputStream(declared >= 0 && declared <= limit ? (int) declared : 16 * 1024);
     }
 
-    public static HttpResponse.BodyHandler<byte[]> handler(long maxBytes) {
-        return info -> {
-            long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
-            LimitedBody body = new LimitedBody(maxBytes);
-            if (declared > maxBytes) {
-                body.result.completeExceptionally(new TooLarge(declared, maxBytes));
-            }
-            return body;
-        };
+    /** A subscriber for a body of at most {@code limit} bytes whose Content-Length is {@code declared} (-1: none). */
+    public static BodySubscriber<byte[]> subscriber(long limit, long declared) {
+        return new LimitedBody(limit, declared);
+    }
+
+    /** A handler that reads every answer's body with {@link #subscriber}, taking the declared length from its headers. */
+    public static HttpResponse.BodyHandler<byte[]> handler(long limit) {
+        return info -> subscriber(limit, declaredLength(info));
+    }
+
+    /** The Content-Length of an answer, or -1 when it is absent or not a number. */
+    public static long declaredLength(HttpResponse.ResponseInfo info) {
+        try {
+            return info.headers().firstValueAsLong("content-length").orElse(-1);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+        return result;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        if (result.isDone()) {
+        this.subscription = s;
+        if (declared > limit) {
             s.cancel();
-        } else {
-            s.request(Long.MAX_VALUE);
+            out = null;
+            result.completeExceptionally(new TooLarge(declared));
+            return;
         }
+        s.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -72,31 +85,37 @@ public final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         if (result.isDone()) {
             return;
         }
-        for (ByteBuffer b : items) {
-            seen += b.remaining();
-            if (seen > maxBytes) {
+        for (ByteBuffer item : items) {
+            int n = item.remaining();
+            if (received + n > limit) {
                 subscription.cancel();
-                result.completeExceptionally(new TooLarge(seen, maxBytes));
+                out = null;
+                result.completeExceptionally(new TooLarge(-1));
                 return;
             }
-            byte[] chunk = new byte[b.remaining()];
-            b.get(chunk);
-            buffer.writeBytes(chunk);
+            received += n;
+            if (item.hasArray()) {
+                out.write(item.array(), item.arrayOffset() + item.position(), n);
+                item.position(item.limit());
+            } else {
+                byte[] chunk = new byte[n];
+                item.get(chunk);
+                out.write(chunk, 0, n);
+            }
         }
     }
 
     @Override
     public void onError(Throwable t) {
+        out = null;
         result.completeExceptionally(t);
     }
 
     @Override
     public void onComplete() {
-        result.complete(buffer.toByteArray());
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-        return result;
+        if (!result.isDone()) {
+            result.complete(out.toByteArray());
+            out = null;
+        }
     }
 }

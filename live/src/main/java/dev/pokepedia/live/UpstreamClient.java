@@ -133,8 +133,8 @@ public final class UpstreamClient implements AutoCloseable {
             } catch (ExecutionException e) {
                 Throwable t = e.getCause();
                 if (t instanceof LimitedBody.TooLarge big) {
-                    return failed(uri + " answered more than " + big.limit() + " bytes, over the " + options.maxBytes()
-                            + "-byte limit (stopped reading at " + big.seen() + ")", false, null, null);
+                    return failed(uri + " answered a body over the " + options.maxBytes() + "-byte limit"
+                            + (big.declared() >= 0 ? " (Content-Length " + big.declared() + ")" : "; stopped reading there"), false, null, null);
                 }
                 boolean io = t instanceof IOException;
                 String what = t instanceof HttpTimeoutException ? "timed out" : io ? "connection failed or broke off" : "failed";
