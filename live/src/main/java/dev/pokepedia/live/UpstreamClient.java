@@ -5,6 +5,7 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import dev.pokepedia.core.HttpRetryAfter;
+import dev.pokepedia.core.LimitedBody;
 import dev.pokepedia.queue.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -118,7 +119,8 @@ public final class UpstreamClient implements AutoCloseable {
             if (lastModified != null) {
                 b.header("If-Modified-Since", lastModified);
             }
-            var call = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            // why limited while streaming: an endless or huge answer is cut off at maxBytes instead of filling the heap
+            var call = http.sendAsync(b.build(), LimitedBody.handler(options.maxBytes()));
             try {
                 // why: HttpClient's own timeout ends when the headers arrive; this bounds the body too
                 return judge(uri, call.get(options.requestTimeout().toNanos(), TimeUnit.NANOSECONDS));
@@ -130,6 +132,10 @@ public final class UpstreamClient implements AutoCloseable {
                 throw e;
             } catch (ExecutionException e) {
                 Throwable t = e.getCause();
+                if (t instanceof LimitedBody.TooLarge big) {
+                    return failed(uri + " answered a body over the " + options.maxBytes() + "-byte limit"
+                            + (big.declared() >= 0 ? " (Content-Length " + big.declared() + ")" : "; stopped reading there"), false, null, null);
+                }
                 boolean io = t instanceof IOException;
                 boolean connect = t instanceof java.net.ConnectException || t != null && t.getCause() instanceof java.net.ConnectException;
                 String what = t instanceof HttpTimeoutException ? "timed out" : connect ? "cannot reach " + uri.getAuthority()
@@ -166,9 +172,6 @@ public final class UpstreamClient implements AutoCloseable {
             if (type.startsWith("text/html") || startsWithMarkup(body)) {
                 return failed(uri + " answered an HTML page with status 200 instead of JSON (content type "
                         + (type.isBlank() ? "none" : type) + ")", true, null, null);
-            }
-            if (body.length > options.maxBytes()) {
-                return failed(uri + " answered " + body.length + " bytes, over the " + options.maxBytes() + "-byte limit", false, null, null);
             }
             return new Attempt(new Answer.Document(uri, body, h.firstValue("etag").orElse(null),
                     h.firstValue("last-modified").orElse(null)), null);

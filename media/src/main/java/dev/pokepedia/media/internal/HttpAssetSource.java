@@ -5,9 +5,9 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import dev.pokepedia.core.HttpRetryAfter;
+import dev.pokepedia.core.LimitedBody;
 import dev.pokepedia.media.Asset;
 import dev.pokepedia.media.AssetSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,24 +21,20 @@ import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpResponse.ResponseInfo;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -302,13 +298,7 @@ public final class HttpAssetSource implements AssetSource, AutoCloseable {
         if (info.statusCode() != 200) {
             return BodySubscribers.replacing(null); // error pages, final redirects: the body is not wanted
         }
-        long declared;
-        try {
-            declared = info.headers().firstValueAsLong("content-length").orElse(-1);
-        } catch (NumberFormatException e) {
-            declared = -1;
-        }
-        return new LimitedBody(options.maxBytes(), declared);
+        return LimitedBody.subscriber(options.maxBytes(), LimitedBody.declaredLength(info));
     }
 
     private Attempt judge(Asset asset, URI uri, HttpResponse<byte[]> response) {
@@ -377,9 +367,9 @@ public final class HttpAssetSource implements AssetSource, AutoCloseable {
             t = t.getCause();
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof BodyTooLarge big) {
+            if (c instanceof LimitedBody.TooLarge big) {
                 return new Attempt.Failed(uri + " answered a body larger than the " + options.maxBytes() + "-byte limit"
-                        + (big.declared >= 0 ? " (Content-Length " + big.declared + ")" : ""));
+                        + (big.declared() >= 0 ? " (Content-Length " + big.declared() + ")" : ""));
             }
         }
         if (t instanceof HttpConnectTimeoutException) {
@@ -483,87 +473,5 @@ public final class HttpAssetSource implements AssetSource, AutoCloseable {
 
         /** @param retryAfter the server's Retry-After (capped), or null to use the backoff */
         record Retry(String reason, Duration retryAfter) implements Attempt {}
-    }
-
-    /** The body exceeds the limit; {@code declared} is its Content-Length, or -1 when it was not declared. */
-    private static final class BodyTooLarge extends IOException {
-        final long declared;
-
-        BodyTooLarge(long declared) {
-            super(declared >= 0 ? "Content-Length " + declared + " is over the limit" : "body is over the limit");
-            this.declared = declared;
-        }
-    }
-
-    /** Collects a body up to a limit; cancels the download as soon as it would exceed it. */
-    private static final class LimitedBody implements BodySubscriber<byte[]> {
-        private final long limit;
-        private final long declared;
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private ByteArrayOutputStream out;
-        private Flow.Subscription subscription;
-        private long received;
-
-        LimitedBody(long limit, long declared) {
-            this.limit = limit;
-            this.declared = declared;
-            this.out = new ByteArrayOutputStream(declared >= 0 && declared <= limit ? (int) declared : 16 * 1024);
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            this.subscription = s;
-            if (declared > limit) {
-                s.cancel();
-                out = null;
-                result.completeExceptionally(new BodyTooLarge(declared));
-                return;
-            }
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer item : items) {
-                int n = item.remaining();
-                if (received + n > limit) {
-                    subscription.cancel();
-                    out = null;
-                    result.completeExceptionally(new BodyTooLarge(-1));
-                    return;
-                }
-                received += n;
-                if (item.hasArray()) {
-                    out.write(item.array(), item.arrayOffset() + item.position(), n);
-                    item.position(item.limit());
-                } else {
-                    byte[] chunk = new byte[n];
-                    item.get(chunk);
-                    out.write(chunk, 0, n);
-                }
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            out = null;
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            if (!result.isDone()) {
-                result.complete(out.toByteArray());
-                out = null;
-            }
-        }
     }
 }
