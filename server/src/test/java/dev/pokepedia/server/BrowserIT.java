@@ -141,6 +141,15 @@ class BrowserIT {
         wait.until(d -> d.getCurrentUrl().endsWith("/admin") && !d.findElements(By.id("queues-table")).isEmpty());
         assertThat(depth()).isZero();
         shot("1-dashboard");
+        // at 1,400 px the row of small panels fills the width of the wide ones: no empty column
+        List<WebElement> row = browser.findElements(By.cssSelector(".cards > .card"));
+        WebElement queuesCard = browser.findElement(By.id("panel-queues")).findElement(By.xpath("./.."));
+        int rightOfRow = row.stream().mapToInt(c -> c.getRect().getX() + c.getRect().getWidth()).max().orElseThrow();
+        assertThat(row).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(row.stream().map(c -> c.getRect().getY()).distinct()).hasSize(1);
+        assertThat(Math.abs(rightOfRow - (queuesCard.getRect().getX() + queuesCard.getRect().getWidth()))).isLessThanOrEqualTo(2);
+        // an idle queue's chart says so instead of showing an empty grey box
+        assertThat(browser.findElement(By.cssSelector("svg.throughput")).getText()).contains("idle");
 
         browser.findElement(By.id("seed-button")).click();
         wait.until(d -> d.findElement(By.id("flash")).getText().contains("seed all types: started"));
