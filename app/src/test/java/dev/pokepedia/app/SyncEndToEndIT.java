@@ -227,6 +227,28 @@ class SyncEndToEndIT {
     }
 
     @Test
+    void a_push_from_one_device_reaches_the_other_through_server_sent_events() {
+        String user = "user-" + uid();
+        SyncClient a = device("a.db", user, ConflictStrategy.NEWEST_WINS);
+        LocalStore store = LocalStore.open(dir.resolve("b.db"), EntityRegistry.reference());
+        String t = token(user);
+        // why a 10-minute interval: only an `event: change` from the server can make B pull within the wait below
+        SyncClient b = SyncClient.create(store, dev.pokepedia.syncclient.SyncConfig.defaults(server.baseUri(), () -> t)
+                .withInterval(Duration.ofMinutes(10)));
+        open.add(store);
+        open.add(b);
+        b.start();
+        String p1 = uid();
+        int[] round = {0};
+        // why a push per poll: B's event stream may connect after the first push; any later one must arrive
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            a.store().save("players", o("{'id':'" + p1 + "','name':'round " + (++round[0]) + "'}"));
+            a.sync();
+            return store.get("players", p1).isPresent();
+        });
+    }
+
+    @Test
     void another_user_sees_nothing_and_cannot_take_over_an_id() throws Exception {
         String alice = "user-" + uid(), mallory = "user-" + uid();
         SyncClient a = device("alice.db", alice, ConflictStrategy.NEWEST_WINS);
