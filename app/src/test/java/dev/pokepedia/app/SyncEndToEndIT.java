@@ -249,6 +249,26 @@ class SyncEndToEndIT {
     }
 
     @Test
+    void a_singleton_deleted_and_saved_again_is_recreated_on_the_server() throws Exception {
+        // why: the server answers base_version 0 against its tombstone as a conflict; the client settles it
+        String user = "user-" + uid();
+        SyncClient a = device("a.db", user, ConflictStrategy.NEWEST_WINS);
+        SyncClient b = device("b.db", user, ConflictStrategy.NEWEST_WINS);
+        String id = "settings:" + user;
+        a.store().save("settings", o("{'id':'" + id + "','language':'en'}"));
+        a.sync();
+        a.store().delete("settings", id);
+        a.sync();
+        a.store().save("settings", o("{'id':'" + id + "','language':'fi'}"));
+        a.sync();
+        a.sync();
+        b.sync();
+        assertThat(a.store().outbox().count(dev.pokepedia.syncclient.OpStatus.PENDING)).isZero();
+        assertThat(serverContents(user).get("settings")).containsEntry(id, o("{'id':'" + id + "','language':'fi'}"));
+        assertThat(contents(a.store())).isEqualTo(contents(b.store())).isEqualTo(serverContents(user));
+    }
+
+    @Test
     void another_user_sees_nothing_and_cannot_take_over_an_id() throws Exception {
         String alice = "user-" + uid(), mallory = "user-" + uid();
         SyncClient a = device("alice.db", alice, ConflictStrategy.NEWEST_WINS);
