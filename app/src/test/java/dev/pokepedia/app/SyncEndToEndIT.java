@@ -268,6 +268,35 @@ class SyncEndToEndIT {
         assertThat(contents(a.store())).isEqualTo(contents(b.store())).isEqualTo(serverContents(user));
     }
 
+    CliRun cli(String store, String user, String... args) {
+        String[] head = {"client", "--store", dir.resolve(store).toString(), "--server", server.baseUri().toString(), "--token", token(user)};
+        String[] all = new String[head.length + args.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(args, 0, all, head.length, args.length);
+        return CliRun.run(all);
+    }
+
+    @Test
+    void the_readme_session_through_the_cli_converges() throws Exception {
+        String user = "user-" + uid();
+        String p = "p-" + uid();
+        assertThat(cli("a.db", user, "save", "players", "{\"id\":\"" + p + "\",\"name\":\"Ash\",\"jersey_number\":1}").out()).contains("pushed 1");
+        assertThat(cli("b.db", user, "sync").out()).contains("pulled 1");
+        assertThat(cli("a.db", user, "--offline", "save", "players", "{\"id\":\"" + p + "\",\"name\":\"Ash (A)\",\"jersey_number\":1}").exit()).isZero();
+        assertThat(cli("b.db", user, "--offline", "save", "players", "{\"id\":\"" + p + "\",\"name\":\"Ash (B)\",\"jersey_number\":10}").exit()).isZero();
+        assertThat(cli("a.db", user, "sync").out()).contains("pushed 1");
+        assertThat(cli("b.db", user, "--strategy", "manual", "sync").out()).contains("conflicts 1");
+        assertThat(cli("b.db", user, "conflicts").out()).contains("\"name\":\"Ash (B)\"").contains("\"name\":\"Ash (A)\"");
+        assertThat(cli("b.db", user, "resolve", "players", p, "--payload", "{\"id\":\"" + p + "\",\"name\":\"Ash (A+B)\",\"jersey_number\":10}").out())
+                .contains("pushed 1");
+        assertThat(cli("a.db", user, "sync").out()).contains("pulled 1");
+        String a = cli("a.db", user, "list", "players", "--json").out().trim();
+        assertThat(a).isEqualTo(cli("b.db", user, "list", "players", "--json").out().trim()).contains("Ash (A+B)");
+        assertThat(JSON.readTree(a).get(0)).isEqualTo(serverContents(user).get("players").get(p));
+        assertThat(cli("a.db", user, "verify").exit()).isZero();
+        assertThat(cli("b.db", user, "verify").exit()).isZero();
+    }
+
     @Test
     void another_user_sees_nothing_and_cannot_take_over_an_id() throws Exception {
         String alice = "user-" + uid(), mallory = "user-" + uid();
