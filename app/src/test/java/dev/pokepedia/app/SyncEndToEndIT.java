@@ -238,6 +238,8 @@ class SyncEndToEndIT {
         open.add(store);
         open.add(b);
         b.start();
+        // why: B's first sync (on start) must be over, so that only an event can bring it A's player
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.status().lastSynced().isPresent() && !b.status().syncing());
         String p1 = uid();
         int[] round = {0};
         // why a push per poll: B's event stream may connect after the first push; any later one must arrive
