@@ -14,7 +14,7 @@ public final class Main {
     /** Every subcommand, in the order help lists them. */
     private static final List<Class<?>> COMMANDS = List.of(SyncCommand.class, ImportCommand.class, MediaCommand.class, VerifyCommand.class,
             SeedCommand.class, WorkCommand.class, SchedulesCommand.class, MediaLibraryCommand.class, DoctorCommand.class, SelftestCommand.class,
-            BenchCommand.class, ClientCommand.class,
+            BenchCommand.class, ClientCommand.class, TokenCommand.class,
             ServeSnapshotCommand.class, ServeCommand.class, CommandLine.HelpCommand.class);
 
     static final int HELP_WIDTH = 100;

@@ -305,6 +305,22 @@ class SyncClientTest {
     }
 
     @Test
+    void an_edit_of_a_row_the_server_pruned_is_a_conflict_settled_by_the_strategy() {
+        // why: the real server answers an op based on a version it has no row for (tombstone pruned) with a conflict
+        // against {version 0, deleted, hlc null}; remote-wins drops the edit, newest-wins re-creates the row
+        SyncClient[] d = twoDevices(ConflictStrategy.REMOTE_WINS, Clock.systemUTC(), Clock.systemUTC());
+        d[0].store().delete("players", "p1");
+        d[0].sync();
+        server.pruneTombstones();
+        d[1].store().save("players", o("{'id':'p1','name':'edited on B'}"));
+        SyncResult r = d[1].sync();
+        assertThat(r.conflicts()).isEqualTo(1);
+        assertThat(d[1].store().get("players", "p1")).isEmpty();
+        assertThat(d[1].store().outbox().count(OpStatus.PENDING)).isZero();
+        assertThat(server.row("players", "p1")).isNull();
+    }
+
+    @Test
     void remote_wins_takes_the_servers_row_and_drops_the_local_change() {
         SyncClient[] d = twoDevices(ConflictStrategy.REMOTE_WINS, Clock.systemUTC(), Clock.systemUTC());
         d[0].store().save("players", o("{'id':'p1','name':'from A'}"));

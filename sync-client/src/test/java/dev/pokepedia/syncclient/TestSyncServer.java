@@ -271,10 +271,27 @@ public final class TestSyncServer implements AutoCloseable {
         result.put("id", id);
         boolean conflict;
         if (cur == null) {
+            // why: as the real server (sync_push) does: an op based on a version the server has no row for (its
+            // tombstone was pruned) is a conflict against "version 0, deleted", not a silent re-create
+            if (base != 0 && !delete) {
+                result.put("status", "conflict");
+                ObjectNode s = result.putObject("server");
+                s.put("version", 0);
+                s.put("deleted", true);
+                s.putNull("payload");
+                s.putNull("hlc");
+                return result;
+            }
+            if (delete) {
+                result.put("status", "applied");
+                result.put("version", 0); // nothing to delete, as the real server answers
+                return result;
+            }
             conflict = false;
         } else if (base == 0) {
-            conflict = !cur.deleted() && !(op.has("payload") && Json.canonical(op.get("payload")).equals(Json.canonical(cur.payload())));
-            if (!conflict && !cur.deleted()) {
+            // why: a tombstone is a stored row too; the real server answers base 0 against it as a conflict
+            conflict = cur.deleted() || !(op.has("payload") && Json.canonical(op.get("payload")).equals(Json.canonical(cur.payload())));
+            if (!conflict) {
                 result.put("status", "applied");
                 result.put("version", cur.version());
                 return result;
