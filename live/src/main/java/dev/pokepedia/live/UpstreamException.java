@@ -13,7 +13,7 @@ public class UpstreamException extends PokepediaException {
     private final Duration retryAfter;
 
     public UpstreamException(String message, boolean retryable, Duration retryAfter, Throwable cause) {
-        super(ErrorCode.BAD_SOURCE, message, retryable ? "The upstream server is struggling; the work is retried with backoff."
+        super(ErrorCode.BAD_SOURCE, message, retryable ? "Check that the upstream is reachable and answering; queued work is retried with backoff, a seed can simply be rerun."
                 : "Check the upstream URL (--from / POKEPEDIA_UPSTREAM).", cause);
         this.retryable = retryable;
         this.retryAfter = retryAfter;

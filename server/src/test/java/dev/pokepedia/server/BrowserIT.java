@@ -154,6 +154,8 @@ class BrowserIT {
         browser.findElement(By.id("seed-button")).click();
         wait.until(d -> d.findElement(By.id("flash")).getText().contains("seed all types: started"));
         wait.until(d -> depth() == SEEDED); // the panel polls every 2 s
+        // the banner follows the action to its outcome instead of staying at "started"
+        wait.until(d -> d.findElement(By.id("flash")).getText().contains("seed all types: " + SEEDED + " messages enqueued"));
         shot("2-queue-filled");
         gate.countDown();
         wait.until(d -> depth() == 0);

@@ -36,6 +36,11 @@ public final class ActionLog {
         }
     }
 
+    /** The newest entry of one action, if it was run and is still remembered. */
+    public synchronized java.util.Optional<Entry> latest(String action) {
+        return entries.stream().filter(e -> e.action().equals(action)).findFirst();
+    }
+
     public synchronized List<Entry> recent(int n) {
         List<Entry> out = new ArrayList<>(Math.min(n, entries.size()));
         for (Entry e : entries) {

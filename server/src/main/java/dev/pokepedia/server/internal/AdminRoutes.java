@@ -94,6 +94,7 @@ public final class AdminRoutes {
         r.post("/admin/login", ctx -> admin.get().login(ctx));
         r.post("/admin/logout", ctx -> admin.get().logout(ctx));
         r.get("/admin/panels/{panel}", ctx -> admin.get().panel(ctx));
+        r.get("/admin/actions/status", ctx -> admin.get().actionStatus(ctx));
         r.post("/admin/actions/seed", ctx -> admin.get().seed(ctx));
         r.post("/admin/actions/verify", ctx -> admin.get().verify(ctx));
         r.post("/admin/queues/{queue}/{op}", ctx -> admin.get().queue(ctx));
@@ -221,13 +222,13 @@ public final class AdminRoutes {
         }
         String what = "seed " + (types.isEmpty() ? "all types" : String.join(", ", types));
         background(what, () -> actions.seed(List.copyOf(types)) + " messages enqueued");
-        done(ctx, what + ": started");
+        started(ctx, what);
     }
 
     void verify(Context ctx) {
         requirePost(ctx);
         background("verify", actions::runVerify);
-        done(ctx, "verify: started");
+        started(ctx, "verify");
     }
 
     void queue(Context ctx) throws SQLException {
@@ -300,11 +301,42 @@ public final class AdminRoutes {
     }
 
     /** htmx gets a flash fragment and a refresh of the panels; a plain form post goes back to the dashboard. */
+    /** A background action's banner: it asks for the action's outcome until it has one (htmx polling). */
+    private void started(Context ctx, String what) {
+        log.info("admin action: {}: started", what);
+        if (ctx.header("HX-Request") != null) {
+            ctx.header("HX-Trigger", "refresh");
+            html(ctx, 200, flash(what, "started", false));
+        } else {
+            ctx.redirect("/admin", io.javalin.http.HttpStatus.SEE_OTHER);
+        }
+    }
+
+    /** The latest outcome of one background action, as its banner. */
+    void actionStatus(Context ctx) {
+        requireSession(ctx);
+        String what = ctx.queryParam("what");
+        if (what == null || what.isBlank() || what.length() > 200) {
+            throw ApiException.badParameter("what", "what must name an action, e.g. 'verify'");
+        }
+        ActionLog.Entry e = actionLog.latest(what).orElseThrow(() -> ApiException.notFound("No action '" + Text.clip(what) + "' was run"));
+        html(ctx, 200, flash(what, e.outcome(), e.failed()));
+    }
+
+    private String flash(String what, String outcome, boolean failed) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("message", what + ": " + outcome);
+        model.put("failed", failed);
+        model.put("pending", "started".equals(outcome) && !failed);
+        model.put("what", what);
+        return templates.render("admin/flash", model);
+    }
+
     private void done(Context ctx, String message) {
         log.info("admin action: {}", message);
         if (ctx.header("HX-Request") != null) {
             ctx.header("HX-Trigger", "refresh");
-            html(ctx, 200, templates.render("admin/flash", Map.of("message", message)));
+            html(ctx, 200, templates.render("admin/flash", Map.of("message", message, "failed", false, "pending", false, "what", "")));
         } else {
             ctx.redirect("/admin", io.javalin.http.HttpStatus.SEE_OTHER);
         }

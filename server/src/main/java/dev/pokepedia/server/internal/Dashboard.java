@@ -33,7 +33,8 @@ public final class Dashboard {
     public record RunView(long id, String source, String status, String started, String took, String totals, List<String> changedTypes,
                           String error) {}
 
-    public record SyncView(List<TypeRow> types, long stored, long upstream, RunView lastRun, String crawl) {}
+    /** {@code stored} counts every live document, as verify does; {@code listed} those of types the upstream lists. */
+    public record SyncView(List<TypeRow> types, long stored, long listed, long upstream, RunView lastRun, String crawl) {}
 
     public record BucketRow(String bucket, long stored, long missing, long failed, long pending, String megabytes) {}
 
@@ -95,6 +96,7 @@ public final class Dashboard {
     public SyncView sync() throws SQLException {
         List<TypeRow> rows = new ArrayList<>();
         long stored = 0;
+        long listed = 0;
         long upstream = 0;
         RunView run = null;
         String crawl = null;
@@ -103,7 +105,7 @@ public final class Dashboard {
                     SELECT coalesce(e.endpoint, r.resource_type), coalesce(r.n, 0), e.upstream_count
                       FROM pokepedia_endpoints e
                       FULL JOIN (SELECT resource_type, count(*) AS n FROM pokeapi_resources
-                                  WHERE deleted_at IS NULL AND resource_type NOT IN ('meta', 'pokemon-encounters') GROUP BY 1) r
+                                  WHERE deleted_at IS NULL GROUP BY 1) r
                         ON r.resource_type = e.endpoint
                      ORDER BY 1""");
                  ResultSet rs = ps.executeQuery()) {
@@ -112,6 +114,7 @@ public final class Dashboard {
                     Long up = rs.getObject(3) == null ? null : rs.getLong(3);
                     rows.add(new TypeRow(rs.getString(1), n, up, up != null && n < up));
                     stored += n;
+                    listed += up == null ? 0 : n;
                     upstream += up == null ? 0 : up;
                 }
             }
@@ -135,7 +138,7 @@ public final class Dashboard {
                 }
             }
         }
-        return new SyncView(rows, stored, upstream, run, crawl);
+        return new SyncView(rows, stored, listed, upstream, run, crawl);
     }
 
     private RunView run(ResultSet rs) throws SQLException {
