@@ -104,12 +104,25 @@ public final class FolderObjectStore implements ObjectStore {
             }
             // why: a unique name without createTempFile's SecureRandom and permission calls, naming its writer so a
             // later run can tell a leftover of a killed run from an upload in progress
-            tmp = uploads.resolve(PREFIX + tmpCounter.incrementAndGet() + ".tmp");
+            // why the loop: two stores of one process (the sprite worker's and a media run's) count from 1 alike, so a
+            // name can be taken; another writer's file is never ours to overwrite or delete
+            FileChannel ch = null;
+            for (int attempt = 0; ch == null; attempt++) {
+                Path candidate = uploads.resolve(PREFIX + tmpCounter.incrementAndGet() + ".tmp");
+                try {
+                    ch = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    tmp = candidate;
+                } catch (java.nio.file.FileAlreadyExistsException taken) {
+                    if (attempt >= 1000) {
+                        throw taken;
+                    }
+                }
+            }
             // why: one write call for the whole object; Files.write hands the kernel 8 kB at a time
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel opened = ch) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
-                    ch.write(buf);
+                    opened.write(buf);
                 }
             }
             try {

@@ -125,4 +125,18 @@ class FolderObjectStoreTest {
                 .containsExactly("pokedex-cries/cries/pokemon/latest/" + leftover.getFileName());
         assertThat(new FolderObjectStore(tmp.resolve("never-made")).abandonedUploads(RUN_START, true)).isEmpty();
     }
+
+    @Test
+    void a_temporary_name_another_writer_holds_is_skipped_and_that_file_is_left_alone() throws Exception {
+        Path root = tmp.resolve("shared");
+        Path uploads = Files.createDirectories(root.resolve("pokedex-sprites").resolve(".uploads"));
+        // a second store of this process (as the sprite worker and a media run are) counts from 1 too
+        Path other = Files.write(uploads.resolve(FolderObjectStore.uploadFileName(ProcessHandle.current(), 1).orElseThrow()),
+                new byte[] {1, 2, 3});
+
+        new FolderObjectStore(root).put("pokedex-sprites", "sprites/pokemon/1.png", new byte[] {9}, "image/png", "x");
+
+        assertThat(Files.readAllBytes(root.resolve("pokedex-sprites/sprites/pokemon/1.png"))).containsExactly(9);
+        assertThat(Files.readAllBytes(other)).as("the other writer's upload").containsExactly(1, 2, 3);
+    }
 }
