@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-$(tools/find-jdk)}
+MAVEN_OPTS=$(tools/maven-opts "$JAVA_HOME"); export MAVEN_OPTS
 ./mvnw -B -q -o -pl sync-client -am test-compile
 cp=$(mktemp)
 ./mvnw -B -q -o -pl sync-client dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test > /dev/null
