@@ -119,57 +119,65 @@ final class ClientCommand {
         };
     }
 
-    @Command(name = "save", mixinStandardHelpOptions = true, description = "Save an entity (JSON with a string \"id\") and push it.")
-    static final class Save implements Callable<Integer> {
+    /** A subcommand that works on the opened store; the store is closed whatever happens. */
+    abstract static class StoreAction implements Callable<Integer> {
         @ParentCommand
         ClientCommand parent;
+
+        @Override
+        public final Integer call() throws Exception {
+            try (LocalStore s = parent.open()) {
+                return run(s);
+            }
+        }
+
+        abstract int run(LocalStore s) throws Exception;
+    }
+
+    @Command(name = "save", mixinStandardHelpOptions = true, description = "Save an entity (JSON with a string \"id\") and push it.")
+    static final class Save extends StoreAction {
         @Parameters(index = "0", paramLabel = "TYPE")
         String type;
         @Parameters(index = "1", paramLabel = "JSON")
         String payload;
 
         @Override
-        public Integer call() throws Exception {
-            try (LocalStore s = parent.open()) {
-                var node = JSON.readTree(payload);
-                if (!(node instanceof ObjectNode o)) {
-                    throw SyncClientException.badInput("JSON argument must be an object like {\"id\":\"p1\",...}");
-                }
-                Entity e = s.save(type, o);
-                System.out.println("saved " + e.type() + "/" + e.id());
-                return parent.syncNow(s);
+        int run(LocalStore s) throws Exception {
+            com.fasterxml.jackson.databind.JsonNode node;
+            try {
+                node = JSON.readTree(payload);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw SyncClientException.badInput("JSON argument is not valid JSON: " + e.getOriginalMessage());
             }
+            if (!(node instanceof ObjectNode o)) {
+                throw SyncClientException.badInput("JSON argument must be an object like {\"id\":\"p1\",...}");
+            }
+            Entity e = s.save(type, o);
+            System.out.println("saved " + e.type() + "/" + e.id());
+            return parent.syncNow(s);
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an entity and push the delete.")
-    static final class Delete implements Callable<Integer> {
-        @ParentCommand
-        ClientCommand parent;
+    static final class Delete extends StoreAction {
         @Parameters(index = "0", paramLabel = "TYPE")
         String type;
         @Parameters(index = "1", paramLabel = "ID")
         String id;
 
         @Override
-        public Integer call() {
-            try (LocalStore s = parent.open()) {
-                if (!s.delete(type, id)) {
-                    System.out.println("no " + type + "/" + id + " in the store");
-                    return PokepediaException.ErrorCode.CONFIGURATION.exitCode();
-                }
-                System.out.println("deleted " + type + "/" + id);
-                return parent.syncNow(s);
+        int run(LocalStore s) throws Exception {
+            if (!s.delete(type, id)) {
+                System.out.println("no " + type + "/" + id + " in the store");
+                return PokepediaException.ErrorCode.CONFIGURATION.exitCode();
             }
+            System.out.println("deleted " + type + "/" + id);
+            return parent.syncNow(s);
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the entities of a type (local, no network).")
-    static final class ListCmd implements Callable<Integer> {
-        @ParentCommand
-        ClientCommand parent;
+    static final class ListCmd extends StoreAction {
         @Parameters(index = "0", paramLabel = "TYPE")
         String type;
         @Option(names = "--json", description = "One JSON array of the payloads.")
@@ -184,93 +192,79 @@ final class ClientCommand {
         int offset;
 
         @Override
-        public Integer call() {
-            try (LocalStore s = parent.open()) {
-                Query q = Query.of(type).page(limit, offset);
-                for (var e : where.entrySet()) {
-                    q = q.where(e.getKey(), e.getValue());
-                }
-                if (orderBy != null) {
-                    q = q.orderBy(orderBy, false);
-                }
-                List<Entity> all = s.query(q);
-                if (json || parent.json) {
-                    ArrayNode arr = JSON.createArrayNode();
-                    all.forEach(e -> arr.add(e.payload()));
-                    System.out.println(arr);
-                } else {
-                    for (Entity e : all) {
-                        System.out.println(e.id() + "  v" + e.version() + "  " + e.payload());
-                    }
-                }
-                return 0;
+        int run(LocalStore s) throws Exception {
+            Query q = Query.of(type).page(limit, offset);
+            for (var e : where.entrySet()) {
+                q = q.where(e.getKey(), e.getValue());
             }
+            if (orderBy != null) {
+                q = q.orderBy(orderBy, false);
+            }
+            List<Entity> all = s.query(q);
+            if (json || parent.json) {
+                ArrayNode arr = JSON.createArrayNode();
+                all.forEach(e -> arr.add(e.payload()));
+                System.out.println(arr);
+            } else {
+                for (Entity e : all) {
+                    System.out.println(e.id() + "  v" + e.version() + "  " + e.payload());
+                }
+            }
+            return 0;
         }
     }
 
     @Command(name = "sync", mixinStandardHelpOptions = true, description = "Push queued operations, then pull the server's changes.")
-    static final class Sync implements Callable<Integer> {
-        @ParentCommand
-        ClientCommand parent;
+    static final class Sync extends StoreAction {
 
         @Override
-        public Integer call() {
-            try (LocalStore s = parent.open()) {
-                return parent.syncNow(s);
-            }
+        int run(LocalStore s) throws Exception {
+            return parent.syncNow(s);
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Rows per type, outbox by status, conflicts, last sync, file size.")
-    static final class Status implements Callable<Integer> {
-        @ParentCommand
-        ClientCommand parent;
+    static final class Status extends StoreAction {
 
         @Override
-        public Integer call() {
-            try (LocalStore s = parent.open()) {
-                StoreStats st = s.stats();
-                if (parent.json) {
-                    ObjectNode n = JSON.createObjectNode();
-                    n.put("client_id", s.clientId());
-                    n.set("rows", JSON.valueToTree(st.rowsPerType()));
-                    ObjectNode ob = n.putObject("outbox");
-                    st.outboxByStatus().forEach((k, v) -> ob.put(k.db(), v));
-                    n.put("conflicts", st.openConflicts());
-                    n.put("last_sync", st.lastSync().map(Object::toString).orElse(null));
-                    n.put("file_bytes", st.fileBytes());
-                    System.out.println(n);
-                    return 0;
-                }
-                System.out.println("store      " + s.file() + " (" + st.fileBytes() + " bytes), client " + s.clientId());
-                st.rowsPerType().forEach((t, n) -> System.out.printf("  %-20s %d%n", t, n));
-                System.out.println("outbox     " + st.outboxByStatus());
-                System.out.println("conflicts  " + st.openConflicts());
-                System.out.println("last sync  " + st.lastSync().map(Object::toString).orElse("never"));
+        int run(LocalStore s) throws Exception {
+            StoreStats st = s.stats();
+            if (parent.json) {
+                ObjectNode n = JSON.createObjectNode();
+                n.put("client_id", s.clientId());
+                n.set("rows", JSON.valueToTree(st.rowsPerType()));
+                ObjectNode ob = n.putObject("outbox");
+                st.outboxByStatus().forEach((k, v) -> ob.put(k.db(), v));
+                n.put("conflicts", st.openConflicts());
+                n.put("last_sync", st.lastSync().map(Object::toString).orElse(null));
+                n.put("file_bytes", st.fileBytes());
+                System.out.println(n);
                 return 0;
             }
+            System.out.println("store      " + s.file() + " (" + st.fileBytes() + " bytes), client " + s.clientId());
+            st.rowsPerType().forEach((t, n) -> System.out.printf("  %-20s %d%n", t, n));
+            System.out.println("outbox     " + st.outboxByStatus());
+            System.out.println("conflicts  " + st.openConflicts());
+            System.out.println("last sync  " + st.lastSync().map(Object::toString).orElse("never"));
+            return 0;
         }
     }
 
     @Command(name = "conflicts", mixinStandardHelpOptions = true, description = "List open manual conflicts (local and server side).")
-    static final class Conflicts implements Callable<Integer> {
-        @ParentCommand
-        ClientCommand parent;
+    static final class Conflicts extends StoreAction {
 
         @Override
-        public Integer call() {
-            try (LocalStore s = parent.open()) {
-                for (Conflict k : s.conflicts()) {
-                    ObjectNode n = JSON.createObjectNode();
-                    n.put("type", k.type());
-                    n.put("id", k.id());
-                    n.set("local", k.localDeleted() ? null : k.localPayload().orElse(null));
-                    n.set("server", k.serverDeleted() ? null : k.serverPayload().orElse(null));
-                    n.put("server_version", k.serverVersion());
-                    System.out.println(n);
-                }
-                return 0;
+        int run(LocalStore s) throws Exception {
+            for (Conflict k : s.conflicts()) {
+                ObjectNode n = JSON.createObjectNode();
+                n.put("type", k.type());
+                n.put("id", k.id());
+                n.set("local", k.localDeleted() ? null : k.localPayload().orElse(null));
+                n.set("server", k.serverDeleted() ? null : k.serverPayload().orElse(null));
+                n.put("server_version", k.serverVersion());
+                System.out.println(n);
             }
+            return 0;
         }
     }
 
@@ -338,43 +332,35 @@ final class ClientCommand {
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a backup file (checked first) and push it as one batch.")
-    static final class Restore implements Callable<Integer> {
-        @ParentCommand
-        ClientCommand parent;
+    static final class Restore extends StoreAction {
         @Parameters(index = "0", paramLabel = "FILE", arity = "0..1")
         Optional<Path> file;
 
         @Override
-        public Integer call() {
-            try (LocalStore s = parent.open()) {
-                Backups b = Backups.beside(s);
-                int n = file.isPresent() ? b.restoreBackup(file.get()) : b.restoreBackup();
-                System.out.println("restored " + n + " entities");
-                return parent.syncNow(s);
-            }
+        int run(LocalStore s) throws Exception {
+            Backups b = Backups.beside(s);
+            int n = file.isPresent() ? b.restoreBackup(file.get()) : b.restoreBackup();
+            System.out.println("restored " + n + " entities");
+            return parent.syncNow(s);
         }
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true, description = "Integrity check of the store; non-zero exit on any issue.")
-    static final class Verify implements Callable<Integer> {
-        @ParentCommand
-        ClientCommand parent;
+    static final class Verify extends StoreAction {
 
         @Override
-        public Integer call() {
-            try (LocalStore s = parent.open()) {
-                IntegrityReport r = s.verifyIntegrity();
-                if (parent.json) {
-                    ObjectNode n = JSON.valueToTree(r);
-                    n.set("rows", JSON.valueToTree(s.stats().rowsPerType()));
-                    System.out.println(n);
-                } else {
-                    System.out.println((r.healthy() ? "✓ healthy: " : "✗ unhealthy: ") + r.entitiesChecked() + " entities checked");
-                    r.issues().forEach(i -> System.out.println("  " + i));
-                    s.stats().rowsPerType().forEach((t, n) -> System.out.printf("  %-20s %d%n", t, n));
-                }
-                return r.healthy() ? 0 : PokepediaException.ErrorCode.VERIFICATION_FAILED.exitCode();
+        int run(LocalStore s) throws Exception {
+            IntegrityReport r = s.verifyIntegrity();
+            if (parent.json) {
+                ObjectNode n = JSON.valueToTree(r);
+                n.set("rows", JSON.valueToTree(s.stats().rowsPerType()));
+                System.out.println(n);
+            } else {
+                System.out.println((r.healthy() ? "✓ healthy: " : "✗ unhealthy: ") + r.entitiesChecked() + " entities checked");
+                r.issues().forEach(i -> System.out.println("  " + i));
+                s.stats().rowsPerType().forEach((t, n) -> System.out.printf("  %-20s %d%n", t, n));
             }
+            return r.healthy() ? 0 : PokepediaException.ErrorCode.VERIFICATION_FAILED.exitCode();
         }
     }
 }

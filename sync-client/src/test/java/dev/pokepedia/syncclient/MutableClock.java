@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand; {@code offset} makes a device clock that is wrong by a fixed amount. */
+/** A clock tests move by hand ({@code Clock.offset} of it makes a device clock that is wrong by a fixed amount). */
 final class MutableClock extends Clock {
     private final AtomicLong millis;
 
@@ -37,16 +37,5 @@ final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return Instant.ofEpochMilli(millis.get());
-    }
-
-    /** A clock that reads this one plus a skew. */
-    Clock skewed(Duration skew) {
-        MutableClock base = this;
-        return new Clock() {
-            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(ZoneId zone) { return this; }
-            @Override public long millis() { return base.millis() + skew.toMillis(); }
-            @Override public Instant instant() { return Instant.ofEpochMilli(millis()); }
-        };
     }
 }

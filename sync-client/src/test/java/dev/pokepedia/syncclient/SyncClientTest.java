@@ -365,7 +365,7 @@ class SyncClientTest {
     @Test
     void a_device_a_day_ahead_does_not_win_over_a_later_edit() {
         MutableClock real = new MutableClock(java.time.Instant.now());
-        Clock ahead = real.skewed(Duration.ofDays(1));
+        Clock ahead = Clock.offset(real, Duration.ofDays(1));
         // server time is the real time; device a's clock is a day ahead
         SyncClient[] d = twoDevices(ConflictStrategy.NEWEST_WINS, ahead, real);
         real.advance(Duration.ofSeconds(1));
@@ -382,7 +382,7 @@ class SyncClientTest {
     @Test
     void a_device_a_day_behind_still_wins_with_a_later_edit() {
         MutableClock real = new MutableClock(java.time.Instant.now());
-        Clock behind = real.skewed(Duration.ofDays(-1));
+        Clock behind = Clock.offset(real, Duration.ofDays(-1));
         SyncClient[] d = twoDevices(ConflictStrategy.NEWEST_WINS, real, behind);
         real.advance(Duration.ofSeconds(1));
         d[0].store().save("players", o("{'id':'p1','name':'earlier, from the right clock'}"));
