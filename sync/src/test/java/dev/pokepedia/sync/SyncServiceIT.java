@@ -328,4 +328,27 @@ class SyncServiceIT {
         assertThat(r.results().get(3).server().version()).isEqualTo(r.results().get(2).version());
         assertThat(sync.pull(u, "0", null).changes()).extracting(Change::id).containsExactly(p, q);
     }
+
+    @Test
+    void an_apps_own_type_defined_by_one_migration_syncs_with_no_code_change() throws Exception {
+        // the README's example migration, run after the shipped ones
+        try (Connection c = db.database().connection(); Statement st = c.createStatement()) {
+            st.execute("SELECT sync_define_type('drills', ARRAY['name', 'duration_min', 'diagram', 'created_at', 'updated_at'], 10)");
+            st.execute("SELECT sync_define_type('drill_steps', ARRAY['drill_id', 'text', 'order'], 20, 'drills', 'drill_id')");
+        }
+        AuthenticatedUser u = newUser();
+        String drill = "d-" + uid(), step = "s-" + uid();
+        PushResult created = push(u, Operation.upsert(1, "drill_steps", step, 0, json("{\"drill_id\":\"" + drill + "\",\"text\":\"pass\"}")),
+                Operation.upsert(2, "drills", drill, 0, json("{\"name\":\"Rondo\",\"duration_min\":10}")));
+        assertThat(created.results()).extracting(OpResult::status).containsOnly(OpResult.Status.APPLIED);
+        PushResult renamed = push(u, Operation.upsert(3, "drills", drill, created.results().get(1).version(), json("{\"name\":\"Rondo 2\"}")));
+        assertThat(renamed.results().get(0).status()).isEqualTo(OpResult.Status.APPLIED);
+        push(u, Operation.delete(4, "drills", drill, renamed.results().get(0).version()));
+        // the step was tombstoned with its drill (cascade); another user sees nothing
+        assertThat(sync.pull(u, "0", null).changes()).extracting(Change::id, Change::deleted)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(drill, true), org.assertj.core.groups.Tuple.tuple(step, true));
+        assertThat(sync.pull(newUser(), "0", null).changes()).isEmpty();
+        assertThatThrownBy(() -> push(u, Operation.upsert(5, "drills", "d-" + uid(), 0, json("{\"colour\":\"red\"}"))))
+                .isInstanceOfSatisfying(SyncException.class, e -> assertThat(e.getMessage()).contains("\"colour\"").contains("drills allows"));
+    }
 }
