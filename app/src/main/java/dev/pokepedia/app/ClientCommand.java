@@ -12,6 +12,7 @@ import dev.pokepedia.syncclient.EntityRegistry;
 import dev.pokepedia.syncclient.IntegrityReport;
 import dev.pokepedia.syncclient.LocalStore;
 import dev.pokepedia.syncclient.OpStatus;
+import dev.pokepedia.syncclient.OutboxOp;
 import dev.pokepedia.syncclient.Query;
 import dev.pokepedia.syncclient.StoreStats;
 import dev.pokepedia.syncclient.SyncClient;
@@ -103,6 +104,17 @@ final class ClientCommand {
             }
             if (r.error().isPresent()) {
                 return r.online() ? PokepediaException.ErrorCode.CONFIGURATION.exitCode() : PokepediaException.ErrorCode.DATABASE_UNAVAILABLE.exitCode();
+            }
+            if (r.failed() > 0) {
+                // why non-zero: a script must not take "the server refused my changes" for a clean sync
+                for (OutboxOp op : s.outbox().list(OpStatus.PENDING, OpStatus.FAILED)) {
+                    if (op.attempts() > 0 && op.lastError().filter(e -> !e.isEmpty()).isPresent()) {
+                        System.out.printf("  failed: %s %s %s (attempt %d, %s): %s%n", op.kind().name().toLowerCase(java.util.Locale.ROOT),
+                                op.type(), op.entityId(), op.attempts(), op.status() == OpStatus.FAILED ? "given up" : "kept for a retry",
+                                op.lastError().get());
+                    }
+                }
+                return PokepediaException.ErrorCode.INVALID_DOCUMENTS.exitCode();
             }
             return 0;
         }

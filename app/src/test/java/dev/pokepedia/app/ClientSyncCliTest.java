@@ -58,4 +58,14 @@ class ClientSyncCliTest {
         assertThat(down.exit()).isEqualTo(3);
         assertThat(down.out()).contains("server unreachable");
     }
+
+    @Test
+    void a_sync_whose_operations_the_server_refuses_exits_non_zero_naming_them() {
+        server.forgetType("personnel");
+        assertThat(on("a.db", "--offline", "save", "personnel", "{\"id\":\"c1\",\"name\":\"Coach\"}").exit()).isZero();
+        CliRun r = on("a.db", "sync");
+        assertThat(r.out()).contains("failed 1").contains("failed: upsert personnel c1 (attempt 1, kept for a retry)")
+                .contains("unknown entity type 'personnel'");
+        assertThat(r.exit()).isEqualTo(5);
+    }
 }

@@ -109,6 +109,11 @@ public final class TestSyncServer implements AutoCloseable {
         listen(port);
     }
 
+    /** The server stops knowing a type (as one whose schema lags the app's); pushes naming it are refused with 400. */
+    public void forgetType(String type) {
+        types.remove(type);
+    }
+
     public URI uri() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
