@@ -10,10 +10,12 @@ import dev.pokepedia.medialibrary.CloudinaryConfig;
 import dev.pokepedia.medialibrary.MediaLibrary;
 import dev.pokepedia.medialibrary.MediaProvider;
 import dev.pokepedia.medialibrary.MediaProviders;
+import dev.pokepedia.medialibrary.MediaWebhookQueue;
 import dev.pokepedia.medialibrary.ResourceType;
 import dev.pokepedia.medialibrary.S3LibraryConfig;
 import dev.pokepedia.medialibrary.UploadRequest;
 import dev.pokepedia.medialibrary.WebhookVerifier;
+import dev.pokepedia.queue.Queues;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.S3TestServer;
 import java.net.URI;
@@ -208,5 +210,29 @@ class MediaLibraryRoutesIT {
                 .asText()).isEqualTo("completed");
         assertThat(get("/api/media").headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         assertThat(URI.create(server.baseUri().toString())).isNotNull();
+    }
+
+    @Test
+    void an_acknowledged_webhook_is_stored_in_the_queue_before_the_answer_and_applied_by_the_worker() throws Exception {
+        try (Queues queues = Queues.open(db.database())) {
+            // why pause: no worker may claim it, so what the 200 promised must already be in the queue
+            queues.pause(MediaWebhookQueue.QUEUE);
+            try {
+                String body = "{\"notification_type\":\"upload\",\"request_id\":\"wh-queued\",\"public_id\":\"hooks/vaporeon.png\","
+                        + "\"version\":3,\"resource_type\":\"image\",\"bytes\":12,\"tags\":[\"water\"]}";
+                HttpResponse<String> ok = webhook(body, System.currentTimeMillis() / 1000, SECRET);
+                assertThat(ok.statusCode()).isEqualTo(200);
+                assertThat(JSON.readTree(ok.body()).path("queued").asBoolean()).isTrue();
+                assertThat(queues.stats()).filteredOn(q -> q.queue().equals(MediaWebhookQueue.QUEUE)).singleElement()
+                        .satisfies(q -> assertThat(q.depth()).isEqualTo(1));
+                assertThat(library.find(new AssetRef(ResourceType.IMAGE, "hooks/vaporeon.png"))).isEmpty();
+            } finally {
+                queues.resume(MediaWebhookQueue.QUEUE);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> library.find(new AssetRef(ResourceType.IMAGE,
+                    "hooks/vaporeon.png")).isPresent());
+            await().atMost(Duration.ofSeconds(10)).until(() -> queues.stats().stream()
+                    .filter(q -> q.queue().equals(MediaWebhookQueue.QUEUE)).allMatch(q -> q.depth() == 0));
+        }
     }
 }

@@ -65,6 +65,9 @@ public final class HttpApp {
             throw new ConfigurationException("Cannot listen on " + options.host() + ":" + options.port() + ": " + rootMessage(e),
                     "Pick another --port (0 = any free port), or stop the process using this one");
         }
+        if (media != null) {
+            media.start(queues, registry, options.clock()); // why after the bind: a port clash starts no worker
+        }
         app.baseUri = options.publicUrl() != null ? stripSlash(options.publicUrl())
                 : URI.create("http://" + displayHost(options.host()) + ":" + app.javalin.port());
         Path folder = store == null ? null : store.localFolder().orElse(null);

@@ -5,23 +5,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pokepedia.medialibrary.AssetChanges;
 import dev.pokepedia.medialibrary.AssetRef;
 import dev.pokepedia.medialibrary.CatalogAsset;
-import dev.pokepedia.medialibrary.UploadRequest;
 import dev.pokepedia.medialibrary.MediaLibrary;
 import dev.pokepedia.medialibrary.MediaQuery;
+import dev.pokepedia.medialibrary.MediaWebhookQueue;
 import dev.pokepedia.medialibrary.Notification;
 import dev.pokepedia.medialibrary.ProviderException;
 import dev.pokepedia.medialibrary.ReconcileOptions;
 import dev.pokepedia.medialibrary.ResourceType;
+import dev.pokepedia.medialibrary.UploadRequest;
 import dev.pokepedia.medialibrary.WebhookRejectedException;
 import dev.pokepedia.medialibrary.WebhookVerifier;
+import dev.pokepedia.queue.Queues;
+import dev.pokepedia.queue.WorkerRuntime;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * The media library's HTTP routes; they call the module's public API only. The webhook is authenticated by its
  * signature; every other route needs {@code Authorization: Bearer <media API token>}.
  *
- * <p>The webhook answers as soon as the signature verified; the notification is applied on a virtual thread. A
- * process that dies in between loses that application, which the next reconcile repairs (durable queueing through
- * the queue module is the next step).
+ * <p>The webhook answers once the verified notification is stored in the durable queue
+ * ({@link MediaWebhookQueue}); this server's worker applies it from there, so a process that dies after the answer
+ * loses nothing, and a failure is retried (then dead-lettered, and repaired by the next reconcile).
  */
 public final class MediaLibraryRoutes implements AutoCloseable {
 
@@ -42,7 +46,8 @@ public final class MediaLibraryRoutes implements AutoCloseable {
     private final MediaLibrary library;
     private final WebhookVerifier verifier;
     private final byte[] token;
-    private final ExecutorService applier = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile MediaWebhookQueue webhooks;
+    private volatile WorkerRuntime worker;
 
     public MediaLibraryRoutes(MediaLibrary library, WebhookVerifier verifier, String apiToken) {
         this.library = library;
@@ -63,16 +68,14 @@ public final class MediaLibraryRoutes implements AutoCloseable {
             Responder.json(ctx, status, Json.error(e.getMessage(), null));
             return;
         }
-        applier.submit(() -> {
-            try {
-                library.apply(n);
-            } catch (RuntimeException e) {
-                log.warn("applying Cloudinary notification {} ({}) failed; the next reconcile repairs it: {}",
-                        n.requestId(), n.type(), e.getMessage());
-            }
-        });
+        MediaWebhookQueue q = webhooks;
+        if (q == null) {
+            throw new IllegalStateException("the media webhook queue was not started (MediaLibraryRoutes.start)");
+        }
+        // why no catch: if the database cannot take it, the error mapper answers 503 and Cloudinary sends it again
+        boolean queued = q.enqueue(n);
         Responder.json(ctx, 200, Json.bytes(Json.object().put("received", true).put("type", n.type())
-                .put("request_id", n.requestId())));
+                .put("request_id", n.requestId()).put("queued", queued)));
     }
 
     public void list(Context ctx) {
@@ -307,8 +310,23 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         return param == null ? ApiException.badRequest(m) : ApiException.badParameter(param, m);
     }
 
+    /** Creates the webhook queue and starts this server's worker for it (only when webhooks are taken). */
+    public void start(Queues queues, MeterRegistry registry, Clock clock) {
+        if (verifier == null) {
+            return;
+        }
+        MediaWebhookQueue q = new MediaWebhookQueue(queues, library).ensureQueue();
+        WorkerRuntime w = new WorkerRuntime(queues, clock, registry).register(q.workerConfig(), q.handler());
+        w.start();
+        webhooks = q;
+        worker = w;
+    }
+
     @Override
     public void close() {
-        applier.close();
+        WorkerRuntime w = worker;
+        if (w != null) {
+            w.shutdown(Duration.ofSeconds(10)); // why: hands unfinished notifications back to the queue
+        }
     }
 }
