@@ -45,7 +45,7 @@ public final class MirrorEngine {
     private final ObjectStore store;
     private final MirrorOptions options;
     private final Clock clock;
-    private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+    private final Map<AssetKind, Progress> progress = new ConcurrentHashMap<>();
 
     /** Live counters of one kind, for progress bars. */
     public static final class Progress {
@@ -85,15 +85,15 @@ public final class MirrorEngine {
         this.clock = clock;
     }
 
-    public Map<String, Progress> progress() {
+    public Map<AssetKind, Progress> progress() {
         return progress;
     }
 
     /**
-     * Runs every kind ({@code sprite}, {@code cry}) that has a source, in parallel. Against a storage other than the one
+     * Runs every kind that has a source, in parallel. Against a storage other than the one
      * the manifest's stored rows describe, every stored asset is checked against the storage (as with verifyRemote).
      */
-    public MirrorReport run(Map<String, AssetSource> sources) throws InterruptedException {
+    public MirrorReport run(Map<AssetKind, AssetSource> sources) throws InterruptedException {
         Instant start = clock.instant();
         String target = store.describe();
         java.util.Optional<String> recorded = manifest.storageTarget();
@@ -139,7 +139,7 @@ public final class MirrorEngine {
                 options.dryRun(), removed);
     }
 
-    private Map<String, MirrorReport.Counts> runKind(String kind, AssetSource source, List<String> failures, List<String> missing,
+    private Map<String, MirrorReport.Counts> runKind(AssetKind kind, AssetSource source, List<String> failures, List<String> missing,
                                                      boolean checkStore) throws InterruptedException {
         boolean includeStored = source.cheapToReread() || checkStore;
         Progress p = progress.get(kind);
@@ -262,7 +262,7 @@ public final class MirrorEngine {
 
         @Override
         public boolean alreadyHave(Asset a, String sourceStamp) {
-            boolean same = !options.rehash() && !checkStore && "stored".equals(a.status()) && a.storedSha256() != null
+            boolean same = !options.rehash() && !checkStore && a.stored() && a.storedSha256() != null
                     && sourceStamp.equals(a.sourceStamp());
             if (same) {
                 tally(a, Result.UNCHANGED, 0);
@@ -287,8 +287,8 @@ public final class MirrorEngine {
                 }
                 String sha = Sha256.hex(bytes);
                 String type = ContentTypes.forPath(a.path());
-                boolean recorded = "stored".equals(a.status()) && sha.equals(a.storedSha256());
-                Outcome stored = new Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null, stamp);
+                boolean recorded = a.stored() && sha.equals(a.storedSha256());
+                Outcome stored = new Outcome(a.id(), AssetStatus.STORED, sha, (long) bytes.length, type, null, null, stamp);
                 if (recorded && !checkStore) {
                     if (stamp != null && !stamp.equals(a.sourceStamp()) && !options.dryRun()) {
                         record(stored); // why: same bytes under a new stamp (touched, copied); the next run need not read it
@@ -324,13 +324,13 @@ public final class MirrorEngine {
 
         @Override
         public void missing(Asset a, String reason) {
-            if ("stored".equals(a.status())) {
+            if (a.stored()) {
                 tally(a, Result.UNCHANGED, 0); // why: a source lacking a file we already hold does not undo it
                 return;
             }
-            boolean known = "missing".equals(a.status()) && source.describe().equals(a.missingFrom());
+            boolean known = a.status() == AssetStatus.MISSING && source.describe().equals(a.missingFrom());
             if (!options.dryRun() && !known) {
-                record(new Outcome(a.id(), "missing", null, null, null, source.describe(), null));
+                record(new Outcome(a.id(), AssetStatus.MISSING, null, null, null, source.describe(), null));
             }
             if (missing.size() < EXAMPLES) {
                 missing.add(a.bucket() + "/" + a.path() + ": " + reason);
@@ -340,8 +340,8 @@ public final class MirrorEngine {
 
         @Override
         public void failed(Asset a, String error) {
-            if (!options.dryRun() && !"stored".equals(a.status())) {
-                record(new Outcome(a.id(), "failed", null, null, null, null, error));
+            if (!options.dryRun() && !a.stored()) {
+                record(new Outcome(a.id(), AssetStatus.FAILED, null, null, null, null, error));
             }
             if (failures.size() < EXAMPLES) {
                 failures.add(error);
