@@ -1,8 +1,10 @@
 package dev.pokepedia.app;
 
 import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.media.AssetKind;
 import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.media.AssetSource;
+import dev.pokepedia.media.AssetStatus;
 import dev.pokepedia.media.AssetSources;
 import dev.pokepedia.media.MirrorEngine;
 import dev.pokepedia.media.MirrorOptions;
@@ -74,7 +76,7 @@ final class MediaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var settings = global.settings();
         // why: folder sources list themselves while the database opens, instead of after it
-        Map<String, AssetSource> sources = openSources(media);
+        Map<AssetKind, AssetSource> sources = openSources(media);
         try (var opened = settings.openDatabase()) {
             MirrorReport report = run(opened, settings, media, sources, dryRun, System.out);
             return report.totalFailed() > 0 ? PokepediaException.ErrorCode.BAD_SOURCE.exitCode() : 0;
@@ -82,11 +84,11 @@ final class MediaCommand implements Callable<Integer> {
     }
 
     /** The sprite and cry sources named by the options, already getting ready ({@link AssetSource#prepare}). */
-    static Map<String, AssetSource> openSources(MediaOptions o) {
+    static Map<AssetKind, AssetSource> openSources(MediaOptions o) {
         long maxBytes = o.maxBytes();
-        Map<String, AssetSource> sources = new LinkedHashMap<>();
-        sources.put("sprite", AssetSources.open(o.spritesSource, o.concurrency, maxBytes, o.ratePerMinute));
-        sources.put("cry", AssetSources.open(o.criesSource, o.concurrency, maxBytes, o.ratePerMinute));
+        Map<AssetKind, AssetSource> sources = new LinkedHashMap<>();
+        sources.put(AssetKind.SPRITE, AssetSources.open(o.spritesSource, o.concurrency, maxBytes, o.ratePerMinute));
+        sources.put(AssetKind.CRY, AssetSources.open(o.criesSource, o.concurrency, maxBytes, o.ratePerMinute));
         sources.values().forEach(AssetSource::prepare);
         return sources;
     }
@@ -96,7 +98,7 @@ final class MediaCommand implements Callable<Integer> {
         return run(opened, settings, o, openSources(o), dryRun, out);
     }
 
-    static MirrorReport run(GlobalOptions.Opened opened, GlobalOptions.Settings settings, MediaOptions o, Map<String, AssetSource> sources,
+    static MirrorReport run(GlobalOptions.Opened opened, GlobalOptions.Settings settings, MediaOptions o, Map<AssetKind, AssetSource> sources,
                             boolean dryRun, PrintStream out) throws InterruptedException {
         AssetManifest manifest = new AssetManifest(opened.db());
         AssetManifest.Refresh r = manifest.refresh();
@@ -120,7 +122,8 @@ final class MediaCommand implements Callable<Integer> {
     static void print(MirrorReport r, PrintStream out) {
         double secs = Math.max(1e-3, r.elapsed().toMillis() / 1000.0);
         out.printf("%smedia summary (%.1f s)%n", r.dryRun() ? "DRY RUN (nothing written) — " : "", secs);
-        out.printf("  %-16s %8s %10s %8s %8s %10s%n", "bucket", r.dryRun() ? "to copy" : "stored", "unchanged", "missing", "failed", "MB");
+        out.printf("  %-16s %8s %10s %8s %8s %10s%n", "bucket", r.dryRun() ? "to copy" : AssetStatus.STORED.sql(), "unchanged",
+                AssetStatus.MISSING.sql(), AssetStatus.FAILED.sql(), "MB");
         long files = 0;
         long bytes = 0;
         for (var e : r.buckets().entrySet()) {

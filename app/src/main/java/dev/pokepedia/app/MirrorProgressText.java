@@ -1,8 +1,10 @@
 package dev.pokepedia.app;
 
+import dev.pokepedia.media.AssetKind;
 import dev.pokepedia.media.MirrorEngine;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -14,8 +16,8 @@ final class MirrorProgressText {
     }
 
     /** One bar per kind; {@code progress} is read on every tick (the engine fills it once its run starts). */
-    static List<ProgressView.Part> parts(Collection<String> kinds, Map<String, MirrorEngine.Progress> progress, Supplier<Duration> elapsed) {
-        return kinds.stream().sorted().map(k -> new ProgressView.Part(plural(k), " files", 1,
+    static List<ProgressView.Part> parts(Collection<AssetKind> kinds, Map<AssetKind, MirrorEngine.Progress> progress, Supplier<Duration> elapsed) {
+        return kinds.stream().sorted(Comparator.comparing(AssetKind::sql)).map(k -> new ProgressView.Part(plural(k.sql()), " files", 1,
                 () -> snapshot(progress.get(k), elapsed.get()))).toList();
     }
 

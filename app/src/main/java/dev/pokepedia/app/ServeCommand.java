@@ -20,6 +20,7 @@ import dev.pokepedia.media.ObjectStores;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.server.ActionUnavailableException;
 import dev.pokepedia.server.AdminActions;
+import dev.pokepedia.server.ScheduleSummary;
 import dev.pokepedia.server.AdminPassword;
 import dev.pokepedia.server.MediaLinks;
 import dev.pokepedia.server.PokepediaServer;
@@ -193,6 +194,12 @@ final class ServeCommand implements Callable<Integer> {
         @Override
         public void setScheduleEnabled(String name, boolean enabled) {
             scheduler.setEnabled(name, enabled);
+        }
+
+        @Override
+        public List<ScheduleSummary> schedules() {
+            return scheduler.list().stream().map(s -> new ScheduleSummary(s.name(), s.cron(), s.task(), s.enabled(), s.nextRunAt(),
+                    s.lastRunAt(), s.lastResult(), s.lastDuration(), s.lastError())).toList();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pokepedia.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pokepedia.media.Asset;
+import dev.pokepedia.media.AssetKind;
 import dev.pokepedia.media.AssetSource;
 import dev.pokepedia.media.MirrorEngine;
 import java.time.Duration;
@@ -51,13 +52,13 @@ class MirrorProgressTextTest {
 
     @Test
     void one_part_per_kind_named_in_the_plural_and_empty_until_the_run_starts() {
-        Map<String, MirrorEngine.Progress> live = new ConcurrentHashMap<>();
-        List<ProgressView.Part> parts = MirrorProgressText.parts(List.of("sprite", "cry"), live, () -> Duration.ofSeconds(2));
+        Map<AssetKind, MirrorEngine.Progress> live = new ConcurrentHashMap<>();
+        List<ProgressView.Part> parts = MirrorProgressText.parts(List.of(AssetKind.SPRITE, AssetKind.CRY), live, () -> Duration.ofSeconds(2));
 
         assertThat(parts).extracting(ProgressView.Part::name).containsExactly("cries", "sprites");
         assertThat(parts.get(1).source().get()).isEqualTo(new ProgressView.Snapshot(0, -1, ""));
 
-        live.put("sprite", progress(-1, 3, 4, 2_000_000));
+        live.put(AssetKind.SPRITE, progress(-1, 3, 4, 2_000_000));
         assertThat(parts.get(1).source().get()).isEqualTo(new ProgressView.Snapshot(3, 4, "1.0 MB/s"));
     }
 }

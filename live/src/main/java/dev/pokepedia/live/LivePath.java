@@ -5,6 +5,7 @@ import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.live.internal.CrawlState;
 import dev.pokepedia.live.internal.Refresher;
+import dev.pokepedia.media.AssetKind;
 import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.media.AssetRef;
 import dev.pokepedia.media.AssetSource;
@@ -47,7 +48,7 @@ public final class LivePath implements AutoCloseable {
     private final ObjectStore objects;
     private Refresher refresher;
     private WorkerRuntime runtime;
-    private Map<String, AssetSource> mediaSources;
+    private Map<AssetKind, AssetSource> mediaSources;
 
     /** @param objects where the sprite worker stores media; the caller keeps ownership */
     public LivePath(Database database, Queues queues, ObjectStore objects, LiveConfig config, MeterRegistry registry, Clock clock) {
@@ -116,8 +117,8 @@ public final class LivePath implements AutoCloseable {
             mediaSources = new LinkedHashMap<>();
             // why 2 HTTP attempts: the queue retries a failed asset with its own backoff; long in-place retries would
             // only hold a handler
-            mediaSources.put("sprite", perAssetSource(config.spritesSource(), "--sprites-source", maxBytes));
-            mediaSources.put("cry", perAssetSource(config.criesSource(), "--cries-source", maxBytes));
+            mediaSources.put(AssetKind.SPRITE, perAssetSource(config.spritesSource(), "--sprites-source", maxBytes));
+            mediaSources.put(AssetKind.CRY, perAssetSource(config.criesSource(), "--cries-source", maxBytes));
             objects.ensureBucket(dev.pokepedia.media.Asset.SPRITES_BUCKET);
             objects.ensureBucket(dev.pokepedia.media.Asset.CRIES_BUCKET);
             // why: a killed worker can leave temporary upload files; the store removes only provably abandoned ones

@@ -2,9 +2,11 @@ package dev.pokepedia.live;
 
 import dev.failsafe.CircuitBreaker;
 import dev.pokepedia.media.Asset;
+import dev.pokepedia.media.AssetKind;
 import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.media.AssetRef;
 import dev.pokepedia.media.AssetSource;
+import dev.pokepedia.media.AssetStatus;
 import dev.pokepedia.media.MirrorEngine;
 import dev.pokepedia.media.MirrorReport;
 import dev.pokepedia.queue.Message;
@@ -29,12 +31,12 @@ public final class SpriteHandler implements MessageHandler {
 
     private final AssetManifest manifest;
     private final MirrorEngine engine;
-    private final Map<String, AssetSource> sources;
+    private final Map<AssetKind, AssetSource> sources;
     private final MeterRegistry registry;
-    private final Map<String, CircuitBreaker<Object>> breakers = new ConcurrentHashMap<>();
+    private final Map<AssetKind, CircuitBreaker<Object>> breakers = new ConcurrentHashMap<>();
 
-    /** @param sources byte source per asset kind ({@code sprite}, {@code cry}) */
-    public SpriteHandler(AssetManifest manifest, MirrorEngine engine, Map<String, AssetSource> sources, MeterRegistry registry) {
+    /** @param sources byte source per asset kind */
+    public SpriteHandler(AssetManifest manifest, MirrorEngine engine, Map<AssetKind, AssetSource> sources, MeterRegistry registry) {
         this.manifest = manifest;
         this.engine = engine;
         this.sources = sources;
@@ -50,18 +52,18 @@ public final class SpriteHandler implements MessageHandler {
             return;
         }
         Asset asset = found.get();
-        if ("stored".equals(asset.status())) {
+        if (asset.stored()) {
             count("already_stored");
             return;
         }
-        AssetSource source = sources.get(asset.kind());
-        CircuitBreaker<Object> breaker = breakers.computeIfAbsent(asset.kind(), k -> CircuitBreaker.builder()
+        AssetSource source = sources.get(asset.assetKind());
+        CircuitBreaker<Object> breaker = breakers.computeIfAbsent(asset.assetKind(), k -> CircuitBreaker.builder()
                 .withFailureThreshold(SOURCE_DOWN_AFTER).withDelay(SOURCE_DOWN_PAUSE).build());
         if (!breaker.tryAcquirePermit()) {
             // why: a source that failed many assets in a row (offline, blocked) would otherwise cost every one of
             // thousands of messages its full retry budget; they are recorded failed at once instead, and the hourly
             // retry-failed-assets schedule brings them back
-            manifest.record(List.of(new AssetManifest.Outcome(asset.id(), "failed", null, null, null, null, source.describe()
+            manifest.record(List.of(new AssetManifest.Outcome(asset.id(), AssetStatus.FAILED, null, null, null, null, source.describe()
                     + " failed the last " + SOURCE_DOWN_AFTER + " assets in a row; not asked for " + asset.bucket() + "/" + asset.path()
                     + " (retried by the retry-failed-assets schedule)")));
             count("source_down");
@@ -71,12 +73,12 @@ public final class SpriteHandler implements MessageHandler {
         MirrorReport.Counts c = report.buckets().get(asset.bucket());
         if (c != null && c.failed() > 0) {
             breaker.recordFailure();
-            count("failed");
+            count(AssetStatus.FAILED.sql());
             throw new IllegalStateException(report.failures().isEmpty() ? asset.bucket() + "/" + asset.path() + " failed"
                     : report.failures().getFirst());
         }
         breaker.recordSuccess();
-        count(c != null && c.missing() > 0 ? "missing" : "stored");
+        count((c != null && c.missing() > 0 ? AssetStatus.MISSING : AssetStatus.STORED).sql());
     }
 
     private void count(String outcome) {

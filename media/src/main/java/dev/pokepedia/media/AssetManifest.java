@@ -21,10 +21,10 @@ public final class AssetManifest {
     public record Refresh(long documentsScanned, long referencesFound, long assetsAdded) {}
 
     /** What happened to one asset in a mirror run. */
-    public record Outcome(long assetId, String status, String sha256, Long bytes, String contentType, String missingFrom, String error,
+    public record Outcome(long assetId, AssetStatus status, String sha256, Long bytes, String contentType, String missingFrom, String error,
                           String sourceStamp) {
 
-        public Outcome(long assetId, String status, String sha256, Long bytes, String contentType, String missingFrom, String error) {
+        public Outcome(long assetId, AssetStatus status, String sha256, Long bytes, String contentType, String missingFrom, String error) {
             this(assetId, status, sha256, bytes, contentType, missingFrom, error, null);
         }
     }
@@ -38,8 +38,8 @@ public final class AssetManifest {
     private static final String ASSET_COLUMNS = "a.id, a.bucket, a.path, a.source_url, a.asset_kind, a.status, a.sha256, a.missing_from, a.source_stamp";
 
     private static Asset asset(ResultSet rs) throws SQLException {
-        return new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                rs.getString(7), rs.getString(8), rs.getString(9));
+        return new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                AssetStatus.fromSql(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9));
     }
 
     public AssetManifest(Database database) {
@@ -69,14 +69,14 @@ public final class AssetManifest {
         });
     }
 
-    /** Assets of one kind ({@code sprite} | {@code cry}) to work on; with {@code includeStored} also those already stored. */
-    public List<Asset> due(String kind, boolean includeStored) {
+    /** Assets of one kind to work on; with {@code includeStored} also those already stored. */
+    public List<Asset> due(AssetKind kind, boolean includeStored) {
         String sql = "SELECT " + ASSET_COLUMNS + " FROM pokepedia_assets a WHERE asset_kind = ?"
                 + (includeStored ? "" : " AND status <> 'stored'");
         List<Asset> out = new ArrayList<>();
         return database.withConnection("listing due " + kind + " assets", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, kind);
+                ps.setString(1, kind.sql());
                 ps.setFetchSize(5000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -92,7 +92,7 @@ public final class AssetManifest {
      * As {@link #due}, limited to the given paths (what a listed source holds) plus any path that could leave a folder
      * (absolute, or with a {@code .}/{@code ..} segment), so the source still refuses those by name.
      */
-    public List<Asset> dueAmong(String kind, java.util.Set<String> paths, boolean includeStored) {
+    public List<Asset> dueAmong(AssetKind kind, java.util.Set<String> paths, boolean includeStored) {
         String unstored = includeStored ? "" : " AND a.status <> 'stored'";
         // why: the listed paths are looked up in the (bucket, path) index instead of matching every row of the kind
         // against the list; the odd paths come from their own small partial index (V202)
@@ -104,9 +104,9 @@ public final class AssetManifest {
             cachedTablePlanning(c);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, c.createArrayOf("text", paths.toArray()));
-                ps.setString(2, Asset.bucketOf(kind));
-                ps.setString(3, kind);
-                ps.setString(4, kind);
+                ps.setString(2, kind.bucket());
+                ps.setString(3, kind.sql());
+                ps.setString(4, kind.sql());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(asset(rs));
@@ -138,7 +138,7 @@ public final class AssetManifest {
      * hold does not undo it); rows already missing from the same source are left untouched. With {@code dryRun} it
      * only counts.
      */
-    public Absent settleAbsent(String kind, java.util.Set<String> present, String source, boolean dryRun) {
+    public Absent settleAbsent(AssetKind kind, java.util.Set<String> present, String source, boolean dryRun) {
         String where = " WHERE a.asset_kind = ? AND NOT (" + ODD_PATH.replace("path", "a.path") + ")"
                 + " AND NOT EXISTS (SELECT 1 FROM unnest(?::text[]) p(path) WHERE p.path = a.path)";
         String absent = " FROM pokepedia_assets a" + where;
@@ -157,7 +157,7 @@ public final class AssetManifest {
             long toChange = 0;
             try (PreparedStatement ps = c.prepareStatement(count)) {
                 ps.setString(1, source);
-                ps.setString(2, kind);
+                ps.setString(2, kind.sql());
                 ps.setArray(3, listed);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -173,7 +173,7 @@ public final class AssetManifest {
                 }
                 try (PreparedStatement ps = c.prepareStatement(update)) {
                     ps.setString(1, source);
-                    ps.setString(2, kind);
+                    ps.setString(2, kind.sql());
                     ps.setArray(3, listed);
                     ps.setString(4, source);
                     changedRows = ps.executeUpdate();
@@ -181,7 +181,7 @@ public final class AssetManifest {
             }
             List<String> examples = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sample)) {
-                ps.setString(1, kind);
+                ps.setString(1, kind.sql());
                 ps.setArray(2, listed);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -319,7 +319,7 @@ public final class AssetManifest {
         Map<String, List<Long>> missingBySource = new LinkedHashMap<>();
         List<Outcome> others = new ArrayList<>();
         for (Outcome o : outcomes) {
-            if ("missing".equals(o.status()) && o.missingFrom() != null) {
+            if (o.status() == AssetStatus.MISSING && o.missingFrom() != null) {
                 missingBySource.computeIfAbsent(o.missingFrom(), k -> new ArrayList<>()).add(o.assetId());
             } else {
                 others.add(o);
@@ -365,7 +365,7 @@ public final class AssetManifest {
         int i = 0;
         for (Outcome o : outcomes) {
             ids[i] = o.assetId();
-            status[i] = o.status();
+            status[i] = o.status().sql();
             sha[i] = o.sha256();
             bytes[i] = o.bytes();
             type[i] = o.contentType();
@@ -404,6 +404,29 @@ public final class AssetManifest {
             ps.setArray(8, c.createArrayOf("text", stamp));
             ps.executeUpdate();
         }
+    }
+
+    /** An asset whose last attempt failed, for the dashboard's error list. */
+    public record FailedAsset(AssetRef where, java.time.Instant at, String error, int attempts) {}
+
+    /** The assets that failed most recently, newest first. */
+    public List<FailedAsset> recentlyFailed(int limit) {
+        return database.withConnection("listing recently failed assets", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT bucket, path, updated_at, last_error, attempts FROM pokepedia_assets WHERE status = ?
+                     ORDER BY updated_at DESC LIMIT ?""")) {
+                ps.setString(1, AssetStatus.FAILED.sql());
+                ps.setInt(2, limit);
+                List<FailedAsset> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new FailedAsset(new AssetRef(rs.getString(1), rs.getString(2)), rs.getTimestamp(3).toInstant(),
+                                rs.getString(4), rs.getInt(5)));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     public Map<String, BucketState> buckets() {

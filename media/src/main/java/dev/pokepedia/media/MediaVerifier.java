@@ -2,11 +2,8 @@ package dev.pokepedia.media;
 
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.Sha256;
-import dev.pokepedia.core.SqlFailures;
 import dev.pokepedia.corpus.VerifyReport;
-import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,48 +68,50 @@ public final class MediaVerifier {
                  WHERE p.path IS NOT NULL AND (a.status IS NULL OR a.status NOT IN ('stored', 'missing'))
                  ORDER BY 1""";
         List<String> bad = new ArrayList<>();
-        long n = 0;
-        try (Connection c = database.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                n++;
-                if (bad.size() < EXAMPLES) {
-                    bad.add(rs.getString(1));
+        long n = database.withConnection("checking the projections' media paths", c -> {
+            long found = 0;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    found++;
+                    if (bad.size() < EXAMPLES) {
+                        bad.add(rs.getString(1));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw SqlFailures.classify("checking the projections' media paths", e);
-        }
+            return found;
+        });
         return new VerifyReport.Check("media paths", n == 0, n == 0
                 ? "every sprite and cry path in pokepedia_pokemon is stored or listed as missing"
                 : n + " projection paths are neither stored nor listed missing, e.g. " + String.join("; ", bad));
     }
 
     private VerifyReport.Check deep(ObjectStore store) {
-        List<String[]> stored = new ArrayList<>();
-        try (Connection c = database.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT bucket, path, sha256 FROM pokepedia_assets WHERE status = 'stored' ORDER BY bucket, path")) {
-            while (rs.next()) {
-                stored.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        List<Recorded> stored = database.withConnection("listing stored assets to re-hash", c -> {
+            List<Recorded> out = new ArrayList<>();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT bucket, path, sha256 FROM pokepedia_assets WHERE status = 'stored' ORDER BY bucket, path")) {
+                while (rs.next()) {
+                    out.add(new Recorded(new AssetRef(rs.getString(1), rs.getString(2)), rs.getString(3)));
+                }
             }
-        } catch (SQLException e) {
-            throw SqlFailures.classify("listing stored assets to re-hash", e);
-        }
+            return out;
+        });
         List<String> bad = Collections.synchronizedList(new ArrayList<>());
-        List<String[]> broken = Collections.synchronizedList(new ArrayList<>());
+        List<AssetRef> broken = Collections.synchronizedList(new ArrayList<>());
         AtomicLong mismatches = new AtomicLong();
         Semaphore permits = new Semaphore(16);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String[] s : stored) {
+            for (Recorded s : stored) {
                 permits.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
-                        Optional<byte[]> bytes = store.get(s[0], s[1]);
-                        String why = bytes.isEmpty() ? "object is gone" : Sha256.hex(bytes.get()).equals(s[2]) ? null : "SHA-256 differs";
+                        Optional<byte[]> bytes = store.get(s.where().bucket(), s.where().path());
+                        String why = bytes.isEmpty() ? "object is gone" : Sha256.hex(bytes.get()).equals(s.sha256()) ? null : "SHA-256 differs";
                         if (why != null) {
                             mismatches.incrementAndGet();
-                            broken.add(s);
+                            broken.add(s.where());
                             if (bad.size() < EXAMPLES) {
-                                bad.add(s[0] + "/" + s[1] + ": " + why);
+                                bad.add(s.where() + ": " + why);
                             }
                         }
                     } finally {
@@ -144,20 +143,23 @@ public final class MediaVerifier {
                 + (old > 0 ? "; " + old + " carry an earlier version's name (.upload-*.tmp beside the objects): delete them by hand" : ""));
     }
 
-    private void markForRepair(List<String[]> broken) {
+    /** A stored asset and the SHA-256 the manifest records for it. */
+    private record Recorded(AssetRef where, String sha256) {}
+
+    private void markForRepair(List<AssetRef> broken) {
         if (broken.isEmpty()) {
             return;
         }
-        try (Connection c = database.connection(); var ps = c.prepareStatement(
-                "UPDATE pokepedia_assets SET status = 'pending', sha256 = NULL, updated_at = now() WHERE bucket = ? AND path = ?")) {
-            for (String[] s : broken) {
-                ps.setString(1, s[0]);
-                ps.setString(2, s[1]);
-                ps.addBatch();
+        database.withConnection("marking mismatched assets for re-mirroring", c -> {
+            try (var ps = c.prepareStatement(
+                    "UPDATE pokepedia_assets SET status = 'pending', sha256 = NULL, updated_at = now() WHERE bucket = ? AND path = ?")) {
+                for (AssetRef s : broken) {
+                    ps.setString(1, s.bucket());
+                    ps.setString(2, s.path());
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
             }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw SqlFailures.classify("marking mismatched assets for re-mirroring", e);
-        }
+        });
     }
 }

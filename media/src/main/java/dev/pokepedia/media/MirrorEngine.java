@@ -1,20 +1,15 @@
 package dev.pokepedia.media;
 
-import dev.pokepedia.core.Sha256;
-import dev.pokepedia.media.AssetManifest.Outcome;
-import dev.pokepedia.media.internal.ContentTypes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,16 +31,13 @@ import org.slf4j.LoggerFactory;
 public final class MirrorEngine {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorEngine.class);
-    // why: small enough that outcomes reach the manifest while transfers still run (a kill loses less), large enough
-    // that a batch costs one round trip per thousand assets
-    private static final int RECORD_BATCH = 1000;
-    private static final int EXAMPLES = 20;
+    private static final int EXAMPLES = MirrorSink.EXAMPLES;
 
     private final AssetManifest manifest;
     private final ObjectStore store;
     private final MirrorOptions options;
     private final Clock clock;
-    private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+    private final Map<AssetKind, Progress> progress = new ConcurrentHashMap<>();
 
     /** Live counters of one kind, for progress bars. */
     public static final class Progress {
@@ -85,15 +77,15 @@ public final class MirrorEngine {
         this.clock = clock;
     }
 
-    public Map<String, Progress> progress() {
+    public Map<AssetKind, Progress> progress() {
         return progress;
     }
 
     /**
-     * Runs every kind ({@code sprite}, {@code cry}) that has a source, in parallel. Against a storage other than the one
+     * Runs every kind that has a source, in parallel. Against a storage other than the one
      * the manifest's stored rows describe, every stored asset is checked against the storage (as with verifyRemote).
      */
-    public MirrorReport run(Map<String, AssetSource> sources) throws InterruptedException {
+    public MirrorReport run(Map<AssetKind, AssetSource> sources) throws InterruptedException {
         Instant start = clock.instant();
         String target = store.describe();
         java.util.Optional<String> recorded = manifest.storageTarget();
@@ -139,7 +131,7 @@ public final class MirrorEngine {
                 options.dryRun(), removed);
     }
 
-    private Map<String, MirrorReport.Counts> runKind(String kind, AssetSource source, List<String> failures, List<String> missing,
+    private Map<String, MirrorReport.Counts> runKind(AssetKind kind, AssetSource source, List<String> failures, List<String> missing,
                                                      boolean checkStore) throws InterruptedException {
         boolean includeStored = source.cheapToReread() || checkStore;
         Progress p = progress.get(kind);
@@ -231,212 +223,9 @@ public final class MirrorEngine {
     private Map<String, MirrorReport.Counts> transfer(List<Asset> due, AssetSource source, Progress p, List<String> failures,
                                                       List<String> missing, Function<String, Map<String, Long>> lister,
                                                       boolean checkStore) throws InterruptedException {
-        Sink sink = new Sink(source, p, failures, missing, lister, checkStore);
+        MirrorSink sink = new MirrorSink(manifest, store, options, source, p, failures, missing, lister, checkStore);
         source.deliver(due, sink);
         sink.flush();
         return sink.counts();
-    }
-
-    /** Receives the source's deliveries for one kind. */
-    private final class Sink implements AssetSource.AssetSink {
-        private final AssetSource source;
-        private final Progress progress;
-        private final List<String> failures;
-        private final List<String> missing;
-        private final List<Outcome> pending = new ArrayList<>();
-        private final Recorder recorder = new Recorder();
-        private final Map<String, Tally> perBucket = new ConcurrentHashMap<>();
-
-        private final Function<String, Map<String, Long>> lister;
-        private final boolean checkStore; // ask the store about assets recorded as stored, too
-
-        Sink(AssetSource source, Progress progress, List<String> failures, List<String> missing, Function<String, Map<String, Long>> lister,
-             boolean checkStore) {
-            this.lister = lister;
-            this.checkStore = checkStore;
-            this.source = source;
-            this.progress = progress;
-            this.failures = failures;
-            this.missing = missing;
-        }
-
-        @Override
-        public boolean alreadyHave(Asset a, String sourceStamp) {
-            boolean same = !options.rehash() && !checkStore && "stored".equals(a.status()) && a.storedSha256() != null
-                    && sourceStamp.equals(a.sourceStamp());
-            if (same) {
-                tally(a, Result.UNCHANGED, 0);
-            }
-            return same;
-        }
-
-        @Override
-        public void found(Asset a, byte[] bytes) {
-            found(a, bytes, null);
-        }
-
-        @Override
-        public void found(Asset a, byte[] bytes, String stamp) {
-            try {
-                String problem = bytes.length > options.maxBytes()
-                        ? "is " + bytes.length + " bytes, over the " + options.maxBytes() + "-byte limit"
-                        : ContentTypes.mismatch(a.path(), bytes);
-                if (problem != null) {
-                    failed(a, a.bucket() + "/" + a.path() + " from " + source.describe() + " " + problem);
-                    return;
-                }
-                String sha = Sha256.hex(bytes);
-                String type = ContentTypes.forPath(a.path());
-                boolean recorded = "stored".equals(a.status()) && sha.equals(a.storedSha256());
-                Outcome stored = new Outcome(a.id(), "stored", sha, (long) bytes.length, type, null, null, stamp);
-                if (recorded && !checkStore) {
-                    if (stamp != null && !stamp.equals(a.sourceStamp()) && !options.dryRun()) {
-                        record(stored); // why: same bytes under a new stamp (touched, copied); the next run need not read it
-                    }
-                    tally(a, Result.UNCHANGED, 0);
-                    return;
-                }
-                // why: not recorded as stored (new, or written just before a kill) or asked to check: ask the store,
-                // unless its listing already shows no object of this size there
-                Map<String, Long> listed = lister.apply(a.bucket());
-                boolean mayExist = listed == null || Long.valueOf(bytes.length).equals(listed.get(a.path()));
-                Optional<ObjectStore.StoredObject> there = mayExist ? store.head(a.bucket(), a.path()) : Optional.empty();
-                if (there.isPresent() && sha.equals(there.get().sha256()) && there.get().size() == bytes.length) {
-                    if (!options.dryRun() && (!recorded || (stamp != null && !stamp.equals(a.sourceStamp())))) {
-                        record(stored);
-                    }
-                    tally(a, Result.UNCHANGED, 0);
-                    return;
-                }
-                if (!options.dryRun()) {
-                    store.put(a.bucket(), a.path(), bytes, type, sha);
-                    record(stored);
-                }
-                tally(a, Result.STORED, bytes.length);
-            } catch (StorageException e) {
-                // why: the hint says what to do (free space, check credentials); this line is all a user sees of it
-                failed(a, e.getMessage() + (e.hint() == null || e.hint().isBlank() ? "" : " — " + e.hint()));
-            } catch (RuntimeException e) {
-                log.warn("Mirroring {}/{} failed", a.bucket(), a.path(), e);
-                failed(a, a.bucket() + "/" + a.path() + ": " + e);
-            }
-        }
-
-        @Override
-        public void missing(Asset a, String reason) {
-            if ("stored".equals(a.status())) {
-                tally(a, Result.UNCHANGED, 0); // why: a source lacking a file we already hold does not undo it
-                return;
-            }
-            boolean known = "missing".equals(a.status()) && source.describe().equals(a.missingFrom());
-            if (!options.dryRun() && !known) {
-                record(new Outcome(a.id(), "missing", null, null, null, source.describe(), null));
-            }
-            if (missing.size() < EXAMPLES) {
-                missing.add(a.bucket() + "/" + a.path() + ": " + reason);
-            }
-            tally(a, Result.MISSING, 0);
-        }
-
-        @Override
-        public void failed(Asset a, String error) {
-            if (!options.dryRun() && !"stored".equals(a.status())) {
-                record(new Outcome(a.id(), "failed", null, null, null, null, error));
-            }
-            if (failures.size() < EXAMPLES) {
-                failures.add(error);
-            }
-            log.debug("failed: {}", error);
-            tally(a, Result.FAILED, 0);
-        }
-
-        private void tally(Asset a, Result result, long bytes) {
-            perBucket.computeIfAbsent(a.bucket(), b -> new Tally()).add(result, bytes);
-            progress.done.incrementAndGet();
-            progress.bytes.addAndGet(bytes);
-        }
-
-        private void record(Outcome o) {
-            List<Outcome> batch = null;
-            synchronized (pending) {
-                pending.add(o);
-                if (pending.size() >= RECORD_BATCH) {
-                    batch = new ArrayList<>(pending);
-                    pending.clear();
-                }
-            }
-            if (batch != null) {
-                recorder.submit(batch);
-            }
-        }
-
-        void flush() {
-            List<Outcome> batch;
-            synchronized (pending) {
-                batch = new ArrayList<>(pending);
-                pending.clear();
-            }
-            recorder.submit(batch);
-            recorder.drain();
-        }
-
-        Map<String, MirrorReport.Counts> counts() {
-            Map<String, MirrorReport.Counts> out = new TreeMap<>();
-            perBucket.forEach((b, t) -> out.put(b, t.counts()));
-            return out;
-        }
-    }
-
-    /** What became of one asset the source delivered. */
-    private enum Result { STORED, UNCHANGED, MISSING, FAILED }
-
-    /** One bucket's running counts; every asset adds one result (and its bytes when written). */
-    private static final class Tally {
-        private final EnumMap<Result, Long> results = new EnumMap<>(Result.class);
-        private long bytes;
-
-        synchronized void add(Result result, long written) {
-            results.merge(result, 1L, Long::sum);
-            bytes += written;
-        }
-
-        synchronized MirrorReport.Counts counts() {
-            long asked = results.values().stream().mapToLong(Long::longValue).sum();
-            return new MirrorReport.Counts(results.getOrDefault(Result.STORED, 0L), results.getOrDefault(Result.UNCHANGED, 0L),
-                    results.getOrDefault(Result.MISSING, 0L), results.getOrDefault(Result.FAILED, 0L), bytes, asked);
-        }
-    }
-
-    /**
-     * Writes outcome batches to the manifest on one background thread, in order, so transfers never wait for the
-     * database; {@link #drain} waits for everything submitted and rethrows a recording failure.
-     */
-    private final class Recorder {
-        private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "mirror-recorder");
-            t.setDaemon(true);
-            return t;
-        });
-        private final List<Future<?>> submitted = Collections.synchronizedList(new ArrayList<>());
-
-        void submit(List<Outcome> batch) {
-            if (!batch.isEmpty()) {
-                submitted.add(writer.submit(() -> manifest.record(batch)));
-            }
-        }
-
-        void drain() {
-            try {
-                for (Future<?> f : List.copyOf(submitted)) {
-                    f.get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-            } finally {
-                writer.shutdown();
-            }
-        }
     }
 }

@@ -109,9 +109,9 @@ class MirrorIT {
     }
 
     private MirrorReport mirror(ObjectStore store, AssetSource sprites, AssetSource cries, MirrorOptions options) throws Exception {
-        Map<String, AssetSource> sources = new HashMap<>();
-        sources.put("sprite", sprites);
-        sources.put("cry", cries);
+        Map<AssetKind, AssetSource> sources = new HashMap<>();
+        sources.put(AssetKind.SPRITE, sprites);
+        sources.put(AssetKind.CRY, cries);
         return new MirrorEngine(manifest, store, options, Clock.systemUTC()).run(sources);
     }
 

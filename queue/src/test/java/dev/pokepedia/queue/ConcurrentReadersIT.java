@@ -2,7 +2,6 @@ package dev.pokepedia.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pokepedia.testkit.FreshDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,8 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,24 +24,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConcurrentReadersIT {
 
     @RegisterExtension
-    static FreshDatabase db = new FreshDatabase();
-
-    private static Queues queues;
-
-    @BeforeAll
-    static void open() {
-        queues = Queues.open(db.database());
-    }
-
-    @AfterAll
-    static void close() {
-        queues.close();
-    }
+    static QueuesOnFreshDatabase db = new QueuesOnFreshDatabase();
 
     @Test
     void aReaderSkipsMessagesAnotherReaderHoldsInsteadOfWaitingForThem() throws Exception {
-        queues.create("held");
-        queues.sendBatch("held", IntStream.range(0, 10).mapToObj(i -> "{\"i\": " + i + "}").toList());
+        db.queues().create("held");
+        db.queues().sendBatch("held", IntStream.range(0, 10).mapToObj(i -> "{\"i\": " + i + "}").toList());
 
         try (Connection open = db.database().connection()) {
             open.setAutoCommit(false);
@@ -60,7 +45,7 @@ class ConcurrentReadersIT {
             // read would block on them (then see them invisible); with it, it takes the other 5 at once.
             ExecutorService ex = Executors.newSingleThreadExecutor();
             try {
-                Future<List<Message>> other = ex.submit(() -> queues.read("held", Duration.ofMinutes(5), 10));
+                Future<List<Message>> other = ex.submit(() -> db.queues().read("held", Duration.ofMinutes(5), 10));
                 List<Message> got = other.get(5, TimeUnit.SECONDS);
                 assertThat(got).hasSize(5).extracting(Message::id).doesNotContainAnyElementsOf(heldIds);
             } finally {
@@ -68,17 +53,17 @@ class ConcurrentReadersIT {
             }
             open.rollback();
         }
-        assertThat(queues.read("held", Duration.ofMinutes(5), 10)).as("the rolled-back claim released its 5").hasSize(5);
+        assertThat(db.queues().read("held", Duration.ofMinutes(5), 10)).as("the rolled-back claim released its 5").hasSize(5);
     }
 
     @Test
     void concurrentReadersDrainAQueueWithoutEverGettingTheSameMessage() throws Exception {
-        queues.create("race");
+        db.queues().create("race");
         int total = 3_000;
         List<Long> sent = new ArrayList<>();
         for (int i = 0; i < total; i += 500) {
             int from = i;
-            sent.addAll(queues.sendBatch("race", IntStream.range(from, from + 500).mapToObj(n -> "{\"n\": " + n + "}").toList()));
+            sent.addAll(db.queues().sendBatch("race", IntStream.range(from, from + 500).mapToObj(n -> "{\"n\": " + n + "}").toList()));
         }
         int readers = 4;
         CountDownLatch go = new CountDownLatch(1);
@@ -89,7 +74,7 @@ class ConcurrentReadersIT {
                 go.await();
                 List<Long> mine = new ArrayList<>();
                 while (true) {
-                    List<Message> got = queues.read("race", Duration.ofMinutes(5), 7);
+                    List<Message> got = db.queues().read("race", Duration.ofMinutes(5), 7);
                     if (got.isEmpty()) {
                         return mine;
                     }

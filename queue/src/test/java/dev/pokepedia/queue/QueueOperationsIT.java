@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.pokepedia.core.PokepediaException.ErrorCode;
-import dev.pokepedia.testkit.FreshDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,34 +17,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class QueueOperationsIT {
 
     @RegisterExtension
-    static FreshDatabase db = new FreshDatabase();
+    static QueuesOnFreshDatabase db = new QueuesOnFreshDatabase();
 
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final AtomicInteger names = new AtomicInteger();
-    private static Queues queues;
     private String q;
-
-    @BeforeAll
-    static void open() {
-        queues = Queues.open(db.database());
-    }
-
-    @AfterAll
-    static void close() {
-        queues.close();
-    }
 
     @BeforeEach
     void freshQueue() {
         q = "ops-" + names.incrementAndGet();
-        queues.create(q);
+        db.queues().create(q);
     }
 
     @Test
     void sendThenReadReturnsTheMessageWithItsBodyHeadersAndFirstReadCount() {
-        long id = queues.send(q, new OutgoingMessage("{\"pokemon\": 25}", "{\"trace\": \"abc\"}"), Duration.ZERO);
+        long id = db.queues().send(q, new OutgoingMessage("{\"pokemon\": 25}", "{\"trace\": \"abc\"}"), Duration.ZERO);
 
-        List<Message> got = queues.read(q, LONG, 10);
+        List<Message> got = db.queues().read(q, LONG, 10);
 
         assertThat(got).singleElement().satisfies(m -> {
             assertThat(m.id()).isEqualTo(id);
@@ -62,14 +48,14 @@ class QueueOperationsIT {
 
     @Test
     void aReadMessageIsInvisibleUntilItsVisibilityTimeoutPassesThenComesBackWithAHigherReadCount() {
-        long id = queues.send(q, "{}");
-        assertThat(queues.read(q, Duration.ofMillis(400), 1)).extracting(Message::id).containsExactly(id);
+        long id = db.queues().send(q, "{}");
+        assertThat(db.queues().read(q, Duration.ofMillis(400), 1)).extracting(Message::id).containsExactly(id);
         long readAt = System.nanoTime();
 
-        assertThat(queues.read(q, LONG, 1)).as("invisible right after the read").isEmpty();
+        assertThat(db.queues().read(q, LONG, 1)).as("invisible right after the read").isEmpty();
 
         List<Message> again = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> queues.read(q, LONG, 1), l -> !l.isEmpty());
+                .until(() -> db.queues().read(q, LONG, 1), l -> !l.isEmpty());
         assertThat(Duration.ofNanos(System.nanoTime() - readAt)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
         assertThat(again).singleElement().satisfies(m -> {
             assertThat(m.id()).isEqualTo(id);
@@ -79,24 +65,24 @@ class QueueOperationsIT {
 
     @Test
     void readReturnsAtMostQtyInSendOrderAndEachReadIncrementsTheReadCount() {
-        List<Long> ids = queues.sendBatch(q, List.of("1", "2", "3", "4", "5"));
+        List<Long> ids = db.queues().sendBatch(q, List.of("1", "2", "3", "4", "5"));
         assertThat(ids).isSorted().hasSize(5);
 
-        assertThat(queues.read(q, Duration.ZERO, 3)).extracting(Message::id).containsExactlyElementsOf(ids.subList(0, 3));
+        assertThat(db.queues().read(q, Duration.ZERO, 3)).extracting(Message::id).containsExactlyElementsOf(ids.subList(0, 3));
         // visibility zero: visible again at once, read count goes up on every read
-        assertThat(queues.read(q, Duration.ZERO, 10)).extracting(Message::readCount).containsExactlyInAnyOrder(2, 2, 2, 1, 1);
-        assertThat(queues.read(q, Duration.ZERO, 10)).extracting(Message::readCount).containsExactlyInAnyOrder(3, 3, 3, 2, 2);
+        assertThat(db.queues().read(q, Duration.ZERO, 10)).extracting(Message::readCount).containsExactlyInAnyOrder(2, 2, 2, 1, 1);
+        assertThat(db.queues().read(q, Duration.ZERO, 10)).extracting(Message::readCount).containsExactlyInAnyOrder(3, 3, 3, 2, 2);
     }
 
     @Test
     void aDelayedMessageIsNotVisibleBeforeItsDelay() {
         long sentAt = System.nanoTime();
-        long id = queues.send(q, "{\"later\": true}", Duration.ofMillis(600));
+        long id = db.queues().send(q, "{\"later\": true}", Duration.ofMillis(600));
 
-        assertThat(queues.read(q, LONG, 1)).isEmpty();
-        assertThat(queues.pop(q)).isEmpty();
+        assertThat(db.queues().read(q, LONG, 1)).isEmpty();
+        assertThat(db.queues().pop(q)).isEmpty();
         List<Message> got = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> queues.read(q, LONG, 1), l -> !l.isEmpty());
+                .until(() -> db.queues().read(q, LONG, 1), l -> !l.isEmpty());
 
         assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isGreaterThanOrEqualTo(Duration.ofMillis(550));
         assertThat(got).extracting(Message::id).containsExactly(id);
@@ -104,36 +90,36 @@ class QueueOperationsIT {
 
     @Test
     void aDelayedBatchIsInvisibleUntilDueAndKeepsPerMessageHeaders() {
-        queues.sendMessages(q, List.of(new OutgoingMessage("1", "{\"n\": 1}"), OutgoingMessage.of("2")), Duration.ofMillis(300));
-        assertThat(queues.read(q, LONG, 10)).isEmpty();
+        db.queues().sendMessages(q, List.of(new OutgoingMessage("1", "{\"n\": 1}"), OutgoingMessage.of("2")), Duration.ofMillis(300));
+        assertThat(db.queues().read(q, LONG, 10)).isEmpty();
 
         List<Message> got = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> queues.read(q, LONG, 10), l -> l.size() == 2);
+                .until(() -> db.queues().read(q, LONG, 10), l -> l.size() == 2);
         assertThat(got).extracting(Message::headers).containsExactly("{\"n\": 1}", null);
     }
 
     @Test
     void deleteRemovesForGoodAndReportsWhetherTheMessageWasThere() {
-        List<Long> ids = queues.sendBatch(q, List.of("1", "2", "3"));
+        List<Long> ids = db.queues().sendBatch(q, List.of("1", "2", "3"));
 
-        assertThat(queues.delete(q, ids.get(0))).isTrue();
-        assertThat(queues.delete(q, ids.get(0))).as("already gone").isFalse();
-        assertThat(queues.delete(q, List.of(ids.get(1), ids.get(2), 999_999L))).containsExactly(ids.get(1), ids.get(2));
+        assertThat(db.queues().delete(q, ids.get(0))).isTrue();
+        assertThat(db.queues().delete(q, ids.get(0))).as("already gone").isFalse();
+        assertThat(db.queues().delete(q, List.of(ids.get(1), ids.get(2), 999_999L))).containsExactly(ids.get(1), ids.get(2));
 
-        assertThat(queues.read(q, LONG, 10)).isEmpty();
-        assertThat(queues.metrics(q).length()).isZero();
+        assertThat(db.queues().read(q, LONG, 10)).isEmpty();
+        assertThat(db.queues().metrics(q).length()).isZero();
     }
 
     @Test
     void archiveMovesTheMessageOutOfTheQueueIntoTheArchive() throws Exception {
-        List<Long> ids = queues.sendBatch(q, List.of("{\"a\": 1}", "{\"b\": 2}"));
-        queues.read(q, LONG, 1);
+        List<Long> ids = db.queues().sendBatch(q, List.of("{\"a\": 1}", "{\"b\": 2}"));
+        db.queues().read(q, LONG, 1);
 
-        assertThat(queues.archive(q, ids.get(0))).isTrue();
-        assertThat(queues.archive(q, List.of(ids.get(1)))).containsExactly(ids.get(1));
-        assertThat(queues.archive(q, ids.get(0))).isFalse();
+        assertThat(db.queues().archive(q, ids.get(0))).isTrue();
+        assertThat(db.queues().archive(q, List.of(ids.get(1)))).containsExactly(ids.get(1));
+        assertThat(db.queues().archive(q, ids.get(0))).isFalse();
 
-        assertThat(queues.metrics(q).length()).isZero();
+        assertThat(db.queues().metrics(q).length()).isZero();
         try (var c = db.database().connection(); var st = c.createStatement();
              var rs = st.executeQuery("SELECT msg_id, read_ct, dead, message::text FROM pokepedia_queue_archive "
                      + "WHERE queue_id = pokepedia_queue_id('" + q + "') ORDER BY msg_id")) {
@@ -145,29 +131,29 @@ class QueueOperationsIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.next()).isFalse();
         }
-        assertThat(queues.deadLetters(q, 10)).as("archived is not dead-lettered").isEmpty();
+        assertThat(db.queues().deadLetters(q, 10)).as("archived is not dead-lettered").isEmpty();
     }
 
     @Test
     void popReturnsTheFirstVisibleMessageAndDeletesIt() {
-        List<Long> ids = queues.sendBatch(q, List.of("1", "2"));
+        List<Long> ids = db.queues().sendBatch(q, List.of("1", "2"));
 
-        Optional<Message> first = queues.pop(q);
+        Optional<Message> first = db.queues().pop(q);
 
         assertThat(first).map(Message::id).contains(ids.get(0));
-        assertThat(queues.metrics(q).length()).isEqualTo(1);
-        assertThat(queues.pop(q)).map(Message::id).contains(ids.get(1));
-        assertThat(queues.pop(q)).isEmpty();
+        assertThat(db.queues().metrics(q).length()).isEqualTo(1);
+        assertThat(db.queues().pop(q)).map(Message::id).contains(ids.get(1));
+        assertThat(db.queues().pop(q)).isEmpty();
     }
 
     @Test
     void purgeEmptiesTheQueueButKeepsTheTotalSent() {
-        queues.sendBatch(q, List.of("1", "2", "3"));
-        queues.read(q, LONG, 1);
+        db.queues().sendBatch(q, List.of("1", "2", "3"));
+        db.queues().read(q, LONG, 1);
 
-        assertThat(queues.purge(q)).isEqualTo(3);
+        assertThat(db.queues().purge(q)).isEqualTo(3);
 
-        QueueMetrics m = queues.metrics(q);
+        QueueMetrics m = db.queues().metrics(q);
         assertThat(m.length()).isZero();
         assertThat(m.totalSent()).isEqualTo(3);
         assertThat(m.oldestAge()).isNull();
@@ -175,104 +161,104 @@ class QueueOperationsIT {
 
     @Test
     void setVisibilityTimeoutHidesOrRevealsAMessage() {
-        long id = queues.send(q, "{}");
-        assertThat(queues.read(q, LONG, 1)).hasSize(1);
+        long id = db.queues().send(q, "{}");
+        assertThat(db.queues().read(q, LONG, 1)).hasSize(1);
 
-        Optional<Message> revealed = queues.setVisibilityTimeout(q, id, Duration.ZERO);
+        Optional<Message> revealed = db.queues().setVisibilityTimeout(q, id, Duration.ZERO);
         assertThat(revealed).isPresent();
-        assertThat(queues.read(q, LONG, 1)).extracting(Message::id).containsExactly(id);
+        assertThat(db.queues().read(q, LONG, 1)).extracting(Message::id).containsExactly(id);
 
-        queues.setVisibilityTimeout(q, id, Duration.ZERO);
-        assertThat(queues.setVisibilityTimeout(q, id, LONG)).map(Message::visibleAt).isPresent();
-        assertThat(queues.read(q, LONG, 1)).as("hidden again").isEmpty();
-        assertThat(queues.setVisibilityTimeout(q, 987_654_321L, Duration.ZERO)).isEmpty();
+        db.queues().setVisibilityTimeout(q, id, Duration.ZERO);
+        assertThat(db.queues().setVisibilityTimeout(q, id, LONG)).map(Message::visibleAt).isPresent();
+        assertThat(db.queues().read(q, LONG, 1)).as("hidden again").isEmpty();
+        assertThat(db.queues().setVisibilityTimeout(q, 987_654_321L, Duration.ZERO)).isEmpty();
     }
 
     @Test
     void aQueueWithMaxReadsDeadLettersAMessageReadThatOftenKeepingItsLastError() {
-        queues.create(q, new QueueSettings(2));
-        long id = queues.send(q, "{\"poison\": true}");
+        db.queues().create(q, new QueueSettings(2));
+        long id = db.queues().send(q, "{\"poison\": true}");
 
-        Message first = queues.read(q, Duration.ZERO, 1).getFirst();
-        assertThat(queues.retryLater(first, "first failure", Duration.ZERO)).isTrue();
-        Message second = queues.read(q, Duration.ZERO, 1).getFirst();
+        Message first = db.queues().read(q, Duration.ZERO, 1).getFirst();
+        assertThat(db.queues().retryLater(first, "first failure", Duration.ZERO)).isTrue();
+        Message second = db.queues().read(q, Duration.ZERO, 1).getFirst();
         assertThat(second.lastError()).isEqualTo("first failure");
-        assertThat(queues.retryLater(second, "second failure", Duration.ZERO)).isTrue();
+        assertThat(db.queues().retryLater(second, "second failure", Duration.ZERO)).isTrue();
 
-        assertThat(queues.read(q, Duration.ZERO, 1)).as("read twice already: dead-lettered, not returned").isEmpty();
+        assertThat(db.queues().read(q, Duration.ZERO, 1)).as("read twice already: dead-lettered, not returned").isEmpty();
 
-        assertThat(queues.deadLetters(q, 10)).singleElement().satisfies(d -> {
+        assertThat(db.queues().deadLetters(q, 10)).singleElement().satisfies(d -> {
             assertThat(d.id()).isEqualTo(id);
             assertThat(d.deadLettered()).isTrue();
             assertThat(d.readCount()).isEqualTo(2);
             assertThat(d.lastError()).isEqualTo("second failure");
             assertThat(d.body()).isEqualTo("{\"poison\": true}");
         });
-        QueueMetrics m = queues.metrics(q);
+        QueueMetrics m = db.queues().metrics(q);
         assertThat(m.length()).isZero();
         assertThat(m.totalSent()).isEqualTo(1);
     }
 
     @Test
     void aMessageNobodyRecordedAnErrorForIsDeadLetteredWithAReadCountNote() {
-        queues.create(q, new QueueSettings(1));
-        queues.send(q, "{}");
-        queues.read(q, Duration.ZERO, 1);
-        assertThat(queues.read(q, Duration.ZERO, 1)).isEmpty();
-        assertThat(queues.deadLetters(q, 1)).singleElement().extracting(ArchivedMessage::lastError)
+        db.queues().create(q, new QueueSettings(1));
+        db.queues().send(q, "{}");
+        db.queues().read(q, Duration.ZERO, 1);
+        assertThat(db.queues().read(q, Duration.ZERO, 1)).isEmpty();
+        assertThat(db.queues().deadLetters(q, 1)).singleElement().extracting(ArchivedMessage::lastError)
                 .isEqualTo("read 1 times without being deleted");
     }
 
     @Test
     void deadLetterAndRetryLaterOnlyTouchAMessageNobodyHasReadSince() {
-        queues.send(q, "{}");
-        Message stale = queues.read(q, Duration.ZERO, 1).getFirst();
-        Message current = queues.read(q, LONG, 1).getFirst();
+        db.queues().send(q, "{}");
+        Message stale = db.queues().read(q, Duration.ZERO, 1).getFirst();
+        Message current = db.queues().read(q, LONG, 1).getFirst();
 
-        assertThat(queues.retryLater(stale, "late", Duration.ZERO)).isFalse();
-        assertThat(queues.deadLetter(stale, "late")).isFalse();
-        assertThat(queues.deadLetter(current, "gave up")).isTrue();
-        assertThat(queues.deadLetters(q, 5)).extracting(ArchivedMessage::lastError).containsExactly("gave up");
+        assertThat(db.queues().retryLater(stale, "late", Duration.ZERO)).isFalse();
+        assertThat(db.queues().deadLetter(stale, "late")).isFalse();
+        assertThat(db.queues().deadLetter(current, "gave up")).isTrue();
+        assertThat(db.queues().deadLetters(q, 5)).extracting(ArchivedMessage::lastError).containsExactly("gave up");
     }
 
     @Test
     void retryLaterPushesTheVisibilityDeadlineByTheDelay() {
-        queues.send(q, "{}");
-        Message m = queues.read(q, Duration.ZERO, 1).getFirst();
+        db.queues().send(q, "{}");
+        Message m = db.queues().read(q, Duration.ZERO, 1).getFirst();
         long failedAt = System.nanoTime();
-        queues.retryLater(m, "boom", Duration.ofMillis(400));
+        db.queues().retryLater(m, "boom", Duration.ofMillis(400));
 
-        assertThat(queues.read(q, LONG, 1)).isEmpty();
+        assertThat(db.queues().read(q, LONG, 1)).isEmpty();
         Message again = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> queues.read(q, LONG, 1), l -> !l.isEmpty()).getFirst();
+                .until(() -> db.queues().read(q, LONG, 1), l -> !l.isEmpty()).getFirst();
         assertThat(Duration.ofNanos(System.nanoTime() - failedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
         assertThat(again.lastError()).isEqualTo("boom");
     }
 
     @Test
     void redriveBringsDeadLettersBackWithAFreshReadCount() {
-        long id = queues.send(q, "{}");
-        queues.deadLetter(queues.read(q, LONG, 1).getFirst(), "broken");
+        long id = db.queues().send(q, "{}");
+        db.queues().deadLetter(db.queues().read(q, LONG, 1).getFirst(), "broken");
 
-        assertThat(queues.redrive(q)).isEqualTo(1);
+        assertThat(db.queues().redrive(q)).isEqualTo(1);
 
-        assertThat(queues.deadLetters(q, 5)).isEmpty();
-        assertThat(queues.read(q, LONG, 1)).singleElement().satisfies(m -> {
+        assertThat(db.queues().deadLetters(q, 5)).isEmpty();
+        assertThat(db.queues().read(q, LONG, 1)).singleElement().satisfies(m -> {
             assertThat(m.id()).isEqualTo(id);
             assertThat(m.readCount()).isEqualTo(1);
             assertThat(m.lastError()).isEqualTo("broken");
         });
-        assertThat(queues.metrics(q).length()).isEqualTo(1);
+        assertThat(db.queues().metrics(q).length()).isEqualTo(1);
     }
 
     @Test
     void metricsCountLengthVisibleLengthAgesAndTotalSent() {
-        queues.sendBatch(q, List.of("1", "2", "3"));
-        queues.send(q, "4", Duration.ofHours(1));
-        List<Message> read = queues.read(q, LONG, 1);
-        queues.delete(q, queues.read(q, LONG, 1).getFirst().id());
+        db.queues().sendBatch(q, List.of("1", "2", "3"));
+        db.queues().send(q, "4", Duration.ofHours(1));
+        List<Message> read = db.queues().read(q, LONG, 1);
+        db.queues().delete(q, db.queues().read(q, LONG, 1).getFirst().id());
 
-        QueueMetrics m = queues.metrics(q);
+        QueueMetrics m = db.queues().metrics(q);
 
         assertThat(m.queue()).isEqualTo(q);
         assertThat(m.length()).as("4 sent, 1 deleted").isEqualTo(3);
@@ -281,48 +267,48 @@ class QueueOperationsIT {
         assertThat(m.oldestAge()).isNotNull().isGreaterThanOrEqualTo(m.newestAge()).isLessThan(Duration.ofMinutes(1));
         assertThat(m.newestAge()).isGreaterThanOrEqualTo(Duration.ZERO);
         assertThat(m.scrapedAt()).isAfterOrEqualTo(read.getFirst().enqueuedAt());
-        assertThat(queues.metrics()).extracting(QueueMetrics::queue).contains(q);
+        assertThat(db.queues().metrics()).extracting(QueueMetrics::queue).contains(q);
     }
 
     @Test
     void sendUniqueSkipsKeysAlreadyInTheQueueUntilTheirMessageIsDone() {
-        List<Long> first = queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}", "{\"doc\": \"type/1\"}", "{\"doc\": \"type/1\"}"),
+        List<Long> first = db.queues().sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}", "{\"doc\": \"type/1\"}", "{\"doc\": \"type/1\"}"),
                 List.of("pokemon/25", "type/1", "type/1"));
-        List<Long> again = queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}", "{\"doc\": \"type/2\"}"),
+        List<Long> again = db.queues().sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}", "{\"doc\": \"type/2\"}"),
                 List.of("pokemon/25", "type/2"));
 
         assertThat(first).hasSize(2);
         assertThat(again).hasSize(1);
-        assertThat(queues.metrics(q).length()).isEqualTo(3);
+        assertThat(db.queues().metrics(q).length()).isEqualTo(3);
 
-        List<Message> got = queues.read(q, LONG, 10);
-        assertThat(queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}"), List.of("pokemon/25"))).isEmpty(); // in flight
-        queues.delete(q, got.stream().map(Message::id).toList());
-        assertThat(queues.sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}"), List.of("pokemon/25"))).hasSize(1);
-        assertThat(queues.metrics(q).totalSent()).isEqualTo(4);
+        List<Message> got = db.queues().read(q, LONG, 10);
+        assertThat(db.queues().sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}"), List.of("pokemon/25"))).isEmpty(); // in flight
+        db.queues().delete(q, got.stream().map(Message::id).toList());
+        assertThat(db.queues().sendUnique(q, List.of("{\"doc\": \"pokemon/25\"}"), List.of("pokemon/25"))).hasSize(1);
+        assertThat(db.queues().metrics(q).totalSent()).isEqualTo(4);
     }
 
     @Test
     void aPausedQueueHandsOutNothingUntilResumed() {
-        queues.send(q, "{\"n\": 1}");
-        queues.pause(q);
+        db.queues().send(q, "{\"n\": 1}");
+        db.queues().pause(q);
 
-        assertThat(queues.read(q, LONG, 10)).isEmpty();
+        assertThat(db.queues().read(q, LONG, 10)).isEmpty();
         assertThat(stats(q).paused()).isTrue();
         assertThat(stats(q).visible()).isEqualTo(1);
 
-        queues.resume(q);
-        assertThat(queues.read(q, LONG, 10)).hasSize(1);
+        db.queues().resume(q);
+        assertThat(db.queues().read(q, LONG, 10)).hasSize(1);
         assertThat(stats(q).paused()).isFalse();
     }
 
     @Test
     void statsCountDepthVisibleFinishedInTheLastHourAndDeadLetters() {
-        List<Long> ids = queues.sendBatch(q, List.of("{\"n\": 1}", "{\"n\": 2}", "{\"n\": 3}", "{\"n\": 4}"));
-        List<Message> got = queues.read(q, LONG, 3);
-        queues.delete(q, got.get(0).id());
-        queues.archive(q, got.get(1).id());
-        queues.deadLetter(got.get(2), "poison");
+        List<Long> ids = db.queues().sendBatch(q, List.of("{\"n\": 1}", "{\"n\": 2}", "{\"n\": 3}", "{\"n\": 4}"));
+        List<Message> got = db.queues().read(q, LONG, 3);
+        db.queues().delete(q, got.get(0).id());
+        db.queues().archive(q, got.get(1).id());
+        db.queues().deadLetter(got.get(2), "poison");
 
         QueueStats s = stats(q);
         assertThat(s.depth()).isEqualTo(1);
@@ -332,61 +318,61 @@ class QueueOperationsIT {
         assertThat(s.deadLetters()).isEqualTo(1);
         assertThat(ids).hasSize(4);
 
-        assertThat(queues.discardDeadLetters(q)).isEqualTo(1);
+        assertThat(db.queues().discardDeadLetters(q)).isEqualTo(1);
         assertThat(stats(q).deadLetters()).isZero();
     }
 
     @Test
     void cleanupKeepsRecentArchiveAndDeadLettersAndDropsOlderArchivedMessages() {
-        long archived = queues.send(q, "{\"n\": 1}");
-        queues.archive(q, archived);
-        long d = queues.send(q, "{\"n\": 2}");
-        queues.deadLetter(queues.read(q, LONG, 1).getFirst(), "poison");
+        long archived = db.queues().send(q, "{\"n\": 1}");
+        db.queues().archive(q, archived);
+        long d = db.queues().send(q, "{\"n\": 2}");
+        db.queues().deadLetter(db.queues().read(q, LONG, 1).getFirst(), "poison");
 
-        assertThat(queues.cleanup(Duration.ofDays(1))).isZero();
-        assertThat(queues.cleanup(Duration.ZERO)).isGreaterThanOrEqualTo(1);
-        assertThat(queues.deadLetters(q, 10)).extracting(ArchivedMessage::id).containsExactly(d);
+        assertThat(db.queues().cleanup(Duration.ofDays(1))).isZero();
+        assertThat(db.queues().cleanup(Duration.ZERO)).isGreaterThanOrEqualTo(1);
+        assertThat(db.queues().deadLetters(q, 10)).extracting(ArchivedMessage::id).containsExactly(d);
     }
 
     private static QueueStats stats(String queue) {
-        return queues.stats().stream().filter(s -> s.queue().equals(queue)).findFirst().orElseThrow();
+        return db.queues().stats().stream().filter(s -> s.queue().equals(queue)).findFirst().orElseThrow();
     }
 
     @Test
     void createIsIdempotentAndUpdatesSettingsListShowsThemAndDropRemovesEverything() {
-        queues.create(q, new QueueSettings(3));
-        queues.create(q, new QueueSettings(4));
-        queues.send(q, "{}");
-        assertThat(queues.list()).filteredOn(i -> i.name().equals(q)).singleElement()
+        db.queues().create(q, new QueueSettings(3));
+        db.queues().create(q, new QueueSettings(4));
+        db.queues().send(q, "{}");
+        assertThat(db.queues().list()).filteredOn(i -> i.name().equals(q)).singleElement()
                 .satisfies(i -> assertThat(i.settings().maxReads()).isEqualTo(4));
 
-        assertThat(queues.drop(q)).isTrue();
-        assertThat(queues.drop(q)).isFalse();
-        assertThat(queues.list()).extracting(QueueInfo::name).doesNotContain(q);
-        assertThatThrownBy(() -> queues.send(q, "{}")).isInstanceOf(QueueNotFoundException.class);
+        assertThat(db.queues().drop(q)).isTrue();
+        assertThat(db.queues().drop(q)).isFalse();
+        assertThat(db.queues().list()).extracting(QueueInfo::name).doesNotContain(q);
+        assertThatThrownBy(() -> db.queues().send(q, "{}")).isInstanceOf(QueueNotFoundException.class);
 
-        queues.create(q);
-        assertThat(queues.metrics(q).length()).as("a recreated queue starts empty").isZero();
-        assertThat(queues.metrics(q).totalSent()).isZero();
+        db.queues().create(q);
+        assertThat(db.queues().metrics(q).length()).as("a recreated queue starts empty").isZero();
+        assertThat(db.queues().metrics(q).totalSent()).isZero();
     }
 
     @Test
     void operationsOnAMissingQueueSayWhichQueueAndHowToCreateIt() {
-        assertThatThrownBy(() -> queues.read("no-such-queue", LONG, 1))
+        assertThatThrownBy(() -> db.queues().read("no-such-queue", LONG, 1))
                 .isInstanceOf(QueueNotFoundException.class)
                 .hasMessage("Queue 'no-such-queue' does not exist")
                 .satisfies(e -> assertThat(((QueueException) e).hint()).contains("Queues.create(\"no-such-queue\")"));
-        assertThatThrownBy(() -> queues.metrics("no-such-queue")).isInstanceOf(QueueNotFoundException.class);
-        assertThatThrownBy(() -> queues.sendBatch("no-such-queue", List.of("1"))).isInstanceOf(QueueNotFoundException.class);
-        assertThatThrownBy(() -> queues.create("Not Valid")).hasMessageContaining("Invalid queue name");
+        assertThatThrownBy(() -> db.queues().metrics("no-such-queue")).isInstanceOf(QueueNotFoundException.class);
+        assertThatThrownBy(() -> db.queues().sendBatch("no-such-queue", List.of("1"))).isInstanceOf(QueueNotFoundException.class);
+        assertThatThrownBy(() -> db.queues().create("Not Valid")).hasMessageContaining("Invalid queue name");
     }
 
     @Test
     void invalidJsonIsRejectedAndNothingIsSent() {
-        assertThatThrownBy(() -> queues.sendBatch(q, List.of("{}", "{not json")))
+        assertThatThrownBy(() -> db.queues().sendBatch(q, List.of("{}", "{not json")))
                 .isInstanceOf(QueueException.class)
                 .satisfies(e -> assertThat(((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_DOCUMENTS));
-        assertThat(queues.metrics(q).totalSent()).isZero();
-        assertThat(queues.metrics(q).length()).isZero();
+        assertThat(db.queues().metrics(q).totalSent()).isZero();
+        assertThat(db.queues().metrics(q).length()).isZero();
     }
 }

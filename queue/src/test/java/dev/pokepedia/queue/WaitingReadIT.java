@@ -3,13 +3,10 @@ package dev.pokepedia.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pokepedia.testkit.FreshDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,20 +14,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WaitingReadIT {
 
     @RegisterExtension
-    static FreshDatabase db = new FreshDatabase();
+    static QueuesOnFreshDatabase db = new QueuesOnFreshDatabase();
 
     private static final Duration POLL = Duration.ofSeconds(5);
-    private static Queues queues;
-
-    @BeforeAll
-    static void open() {
-        queues = Queues.open(db.database());
-    }
-
-    @AfterAll
-    static void close() {
-        queues.close();
-    }
 
     /** Runs a waiting read on its own platform thread and returns once that thread is parked waiting. */
     private static CompletableFuture<List<Message>> waitingRead(Queues on, String queue, Duration poll) {
@@ -49,12 +35,12 @@ class WaitingReadIT {
 
     @Test
     void aWaitingReadWakesOnTheNotifyOfASendLongBeforeThePollInterval() throws Exception {
-        queues.create("wake");
-        CompletableFuture<List<Message>> read = waitingRead(queues, "wake", POLL);
+        db.queues().create("wake");
+        CompletableFuture<List<Message>> read = waitingRead(db.queues(), "wake", POLL);
         assertThat(read).isNotDone();
 
         long sentAt = System.nanoTime();
-        long id = queues.send("wake", "{\"ping\": 1}");
+        long id = db.queues().send("wake", "{\"ping\": 1}");
         List<Message> got = read.get(10, TimeUnit.SECONDS);
         Duration took = Duration.ofNanos(System.nanoTime() - sentAt);
 
@@ -64,11 +50,11 @@ class WaitingReadIT {
 
     @Test
     void aWaitingReadWakesWhenADelayedMessageFallsDueWithoutWaitingForThePoll() throws Exception {
-        queues.create("due");
+        db.queues().create("due");
         long sentAt = System.nanoTime();
-        long id = queues.send("due", "{}", Duration.ofMillis(700));
+        long id = db.queues().send("due", "{}", Duration.ofMillis(700));
 
-        List<Message> got = queues.readWithPoll("due", Duration.ofMinutes(5), 1, Duration.ofSeconds(20), POLL);
+        List<Message> got = db.queues().readWithPoll("due", Duration.ofMinutes(5), 1, Duration.ofSeconds(20), POLL);
         Duration took = Duration.ofNanos(System.nanoTime() - sentAt);
 
         assertThat(got).extracting(Message::id).containsExactly(id);
@@ -77,19 +63,19 @@ class WaitingReadIT {
 
     @Test
     void withoutNotificationsAWaitingReadStillFindsNewMessagesByPolling() throws Exception {
-        queues.create("poll");
+        db.queues().create("poll");
         try (Queues pollOnly = new Queues(db.database().dataSource(), null)) {
             CompletableFuture<List<Message>> read = waitingRead(pollOnly, "poll", Duration.ofMillis(300));
-            long id = queues.send("poll", "{}");
+            long id = db.queues().send("poll", "{}");
             assertThat(read.get(10, TimeUnit.SECONDS)).extracting(Message::id).containsExactly(id);
         }
     }
 
     @Test
     void aWaitingReadGivesUpEmptyAfterMaxWait() {
-        queues.create("quiet");
+        db.queues().create("quiet");
         long start = System.nanoTime();
-        List<Message> got = queues.readWithPoll("quiet", Duration.ofMinutes(5), 1, Duration.ofMillis(400), Duration.ofMillis(100));
+        List<Message> got = db.queues().readWithPoll("quiet", Duration.ofMinutes(5), 1, Duration.ofMillis(400), Duration.ofMillis(100));
         assertThat(got).isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(380), Duration.ofSeconds(3));
     }

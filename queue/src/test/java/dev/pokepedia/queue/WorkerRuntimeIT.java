@@ -6,15 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.DatabaseConfig;
-import dev.pokepedia.testkit.FreshDatabase;
+import dev.pokepedia.testkit.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,9 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,20 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WorkerRuntimeIT {
 
     @RegisterExtension
-    static FreshDatabase db = new FreshDatabase();
+    static QueuesOnFreshDatabase db = new QueuesOnFreshDatabase();
 
-    private static Queues queues;
     private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @BeforeAll
-    static void open() {
-        queues = Queues.open(db.database());
-    }
-
-    @AfterAll
-    static void close() {
-        queues.close();
-    }
 
     @AfterEach
     void closeRuntimes() throws Exception {
@@ -72,11 +57,11 @@ class WorkerRuntimeIT {
 
     @Test
     void processesEveryMessageExactlyOnceWithHandlersRunningConcurrently() {
-        queues.create("once");
+        db.queues().create("once");
         int total = 1_000;
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < total; i += 250) {
-            ids.addAll(queues.sendBatch("once", bodies(250)));
+            ids.addAll(db.queues().sendBatch("once", bodies(250)));
         }
         Map<Long, AtomicInteger> handled = new ConcurrentHashMap<>();
         CountDownLatch eightAtOnce = new CountDownLatch(8);
@@ -84,7 +69,7 @@ class WorkerRuntimeIT {
         AtomicInteger maxRunning = new AtomicInteger();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
 
-        WorkerRuntime r = runtime(queues, WorkerConfig.of("once").withConcurrency(16).withBatchSize(50), m -> {
+        WorkerRuntime r = runtime(db.queues(), WorkerConfig.of("once").withConcurrency(16).withBatchSize(50), m -> {
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 if (eightAtOnce.getCount() > 0) {
@@ -100,7 +85,7 @@ class WorkerRuntimeIT {
             }
         });
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> queues.metrics("once").length() == 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> db.queues().metrics("once").length() == 0);
         assertThat(failures).isEmpty();
         assertThat(handled.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(handled.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
@@ -117,15 +102,15 @@ class WorkerRuntimeIT {
 
     @Test
     void aFailingHandlerIsRetriedWithBackoffThenDeadLetteredWhileOtherMessagesKeepFlowing() {
-        queues.create("flaky");
+        db.queues().create("flaky");
         List<Long> attemptsAt = new CopyOnWriteArrayList<>();
         List<Long> goodDoneAt = new CopyOnWriteArrayList<>();
-        long poison = queues.send("flaky", "{\"poison\": true}");
-        queues.sendBatch("flaky", bodies(60));
+        long poison = db.queues().send("flaky", "{\"poison\": true}");
+        db.queues().sendBatch("flaky", bodies(60));
 
         WorkerConfig config = WorkerConfig.of("flaky").withConcurrency(4).withBatchSize(10).withMaxAttempts(3)
                 .withBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 0));
-        WorkerRuntime r = runtime(queues, config, m -> {
+        WorkerRuntime r = runtime(db.queues(), config, m -> {
             if (m.id() == poison) {
                 attemptsAt.add(System.nanoTime());
                 throw new IllegalStateException("boom on attempt " + m.readCount());
@@ -134,7 +119,7 @@ class WorkerRuntimeIT {
         });
 
         List<ArchivedMessage> dead = await().atMost(Duration.ofSeconds(15))
-                .until(() -> queues.deadLetters("flaky", 10), l -> !l.isEmpty());
+                .until(() -> db.queues().deadLetters("flaky", 10), l -> !l.isEmpty());
         assertThat(dead).singleElement().satisfies(d -> {
             assertThat(d.id()).isEqualTo(poison);
             assertThat(d.readCount()).isEqualTo(3);
@@ -145,7 +130,7 @@ class WorkerRuntimeIT {
         assertThat(Duration.ofNanos(attemptsAt.get(1) - attemptsAt.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
         assertThat(Duration.ofNanos(attemptsAt.get(2) - attemptsAt.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         // the poison message never held the others up
-        await().atMost(Duration.ofSeconds(10)).until(() -> queues.metrics("flaky").length() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queues().metrics("flaky").length() == 0);
         assertThat(goodDoneAt).hasSize(60);
         assertThat(Collections.max(goodDoneAt)).isLessThan(attemptsAt.get(1));
         WorkerStats s = r.stats("flaky");
@@ -156,14 +141,14 @@ class WorkerRuntimeIT {
 
     @Test
     void aPermanentFailureIsDeadLetteredOnItsFirstAttempt() {
-        queues.create("poison");
-        long id = queues.send("poison", "{\"n\": 1}");
-        runtime(queues, WorkerConfig.of("poison").withMaxAttempts(5), m -> {
+        db.queues().create("poison");
+        long id = db.queues().send("poison", "{\"n\": 1}");
+        runtime(db.queues(), WorkerConfig.of("poison").withMaxAttempts(5), m -> {
             throw new PermanentFailureException("not JSON: <html>", null);
         });
 
         List<ArchivedMessage> dead = await().atMost(Duration.ofSeconds(10))
-                .until(() -> queues.deadLetters("poison", 10), l -> !l.isEmpty());
+                .until(() -> db.queues().deadLetters("poison", 10), l -> !l.isEmpty());
         assertThat(dead).singleElement().satisfies(d -> {
             assertThat(d.id()).isEqualTo(id);
             assertThat(d.readCount()).isEqualTo(1);
@@ -173,30 +158,30 @@ class WorkerRuntimeIT {
 
     @Test
     void retryLaterWaitsAtLeastAsLongAsTheHandlerAsks() {
-        queues.create("polite");
-        queues.send("polite", "{\"n\": 1}");
+        db.queues().create("polite");
+        db.queues().send("polite", "{\"n\": 1}");
         List<Long> attemptsAt = new CopyOnWriteArrayList<>();
         WorkerConfig config = WorkerConfig.of("polite").withMaxAttempts(5)
                 .withBackoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 0));
-        runtime(queues, config, m -> {
+        runtime(db.queues(), config, m -> {
             attemptsAt.add(System.nanoTime());
             if (m.readCount() == 1) {
                 throw new RetryLaterException("429, Retry-After: 1", Duration.ofSeconds(1), null);
             }
         });
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> queues.metrics("polite").length() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queues().metrics("polite").length() == 0);
         assertThat(attemptsAt).hasSize(2);
         assertThat(Duration.ofNanos(attemptsAt.get(1) - attemptsAt.get(0))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
     void gracefulShutdownHandsBackUnstartedMessagesAtOnceAndFinishesTheRunningOnes() throws Exception {
-        queues.create("graceful");
-        List<Long> ids = queues.sendBatch("graceful", bodies(10));
+        db.queues().create("graceful");
+        List<Long> ids = db.queues().sendBatch("graceful", bodies(10));
         Set<Long> started = ConcurrentHashMap.newKeySet();
         CountDownLatch release = new CountDownLatch(1);
-        WorkerRuntime r = runtime(queues, WorkerConfig.of("graceful").withConcurrency(2).withBatchSize(10)
+        WorkerRuntime r = runtime(db.queues(), WorkerConfig.of("graceful").withConcurrency(2).withBatchSize(10)
                 .withVisibilityTimeout(Duration.ofMinutes(5)), m -> {
             started.add(m.id());
             release.await(30, TimeUnit.SECONDS);
@@ -206,21 +191,21 @@ class WorkerRuntimeIT {
         CompletableFuture<ShutdownReport> shutdown = CompletableFuture.supplyAsync(() -> r.shutdown(Duration.ofSeconds(20)));
 
         // the 8 unstarted ones are visible again long before their 5-minute visibility timeout
-        await().atMost(Duration.ofSeconds(5)).until(() -> queues.metrics("graceful").visibleLength() == 8);
+        await().atMost(Duration.ofSeconds(5)).until(() -> db.queues().metrics("graceful").visibleLength() == 8);
         assertThat(shutdown).as("still waiting for the 2 running handlers").isNotDone();
-        List<Message> takenOver = queues.read("graceful", Duration.ofMinutes(5), 20);
+        List<Message> takenOver = db.queues().read("graceful", Duration.ofMinutes(5), 20);
         assertThat(takenOver).hasSize(8).extracting(Message::id).doesNotContainAnyElementsOf(started);
         assertThat(takenOver).as("handing back does not count as a read").allSatisfy(m -> assertThat(m.readCount()).isEqualTo(1));
 
-        long stray = queues.send("graceful", "{\"after\": \"shutdown began\"}");
+        long stray = db.queues().send("graceful", "{\"after\": \"shutdown began\"}");
         release.countDown();
         ShutdownReport report = shutdown.get(20, TimeUnit.SECONDS);
 
         assertThat(report).isEqualTo(new ShutdownReport(8, 2, 0));
         assertThat(report.clean()).isTrue();
-        QueueMetrics m = queues.metrics("graceful");
+        QueueMetrics m = db.queues().metrics("graceful");
         assertThat(m.length()).as("the 2 finished ones were deleted; 8 taken over + 1 sent later remain").isEqualTo(9);
-        assertThat(queues.read("graceful", Duration.ofMinutes(5), 20)).as("nothing was claimed after shutdown began")
+        assertThat(db.queues().read("graceful", Duration.ofMinutes(5), 20)).as("nothing was claimed after shutdown began")
                 .singleElement().satisfies(x -> {
                     assertThat(x.id()).isEqualTo(stray);
                     assertThat(x.readCount()).isEqualTo(1);
@@ -230,8 +215,8 @@ class WorkerRuntimeIT {
 
     @Test
     void aCrashedWorkersMessagesComeBackAfterTheirVisibilityTimeoutAndAnotherWorkerFinishesThem() throws Exception {
-        queues.create("crash");
-        List<Long> ids = queues.sendBatch("crash", bodies(4));
+        db.queues().create("crash");
+        List<Long> ids = db.queues().sendBatch("crash", bodies(4));
         Duration vt = Duration.ofSeconds(2);
 
         // the doomed worker has its own pool and LISTEN connection, recognisable by application name
@@ -258,7 +243,7 @@ class WorkerRuntimeIT {
         doomedDb.close();
 
         Map<Long, Integer> rescued = new ConcurrentHashMap<>();
-        runtime(queues, WorkerConfig.of("crash").withConcurrency(4).withVisibilityTimeout(Duration.ofSeconds(30)),
+        runtime(db.queues(), WorkerConfig.of("crash").withConcurrency(4).withVisibilityTimeout(Duration.ofSeconds(30)),
                 m -> rescued.put(m.id(), m.readCount()));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> rescued.size() == 4);
@@ -266,42 +251,18 @@ class WorkerRuntimeIT {
                 .isGreaterThanOrEqualTo(vt.minusMillis(200));
         assertThat(rescued.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(rescued.values()).as("second delivery").allSatisfy(n -> assertThat(n).isEqualTo(2));
-        await().atMost(Duration.ofSeconds(5)).until(() -> queues.metrics("crash").length() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> db.queues().metrics("crash").length() == 0);
         assertThat(doomed.stats("crash").acked()).isZero();
-    }
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 
     @Test
     void claimedMessagesThatWaitedPastHalfTheirVisibilityTimeoutAreHandedBackInsteadOfStartedLate() throws Exception {
-        queues.create("late");
-        List<Long> ids = queues.sendBatch("late", bodies(5));
-        ManualClock clock = new ManualClock();
+        db.queues().create("late");
+        List<Long> ids = db.queues().sendBatch("late", bodies(5));
+        SettableClock clock = new SettableClock(Instant.now());
         CountDownLatch firstMayFinish = new CountDownLatch(1);
         Map<Long, Integer> handled = new ConcurrentHashMap<>();
-        WorkerRuntime r = new WorkerRuntime(queues, clock, new SimpleMeterRegistry()).register(
+        WorkerRuntime r = new WorkerRuntime(db.queues(), clock, new SimpleMeterRegistry()).register(
                 WorkerConfig.of("late").withConcurrency(1).withBatchSize(5).withVisibilityTimeout(Duration.ofMinutes(10)), m -> {
                     if (m.id() == ids.getFirst()) {
                         firstMayFinish.await(10, TimeUnit.SECONDS);
@@ -315,7 +276,7 @@ class WorkerRuntimeIT {
         clock.advance(Duration.ofMinutes(6)); // the 4 buffered ones are now 6 of their 10 minutes old
         firstMayFinish.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 5 && queues.metrics("late").length() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 5 && db.queues().metrics("late").length() == 0);
         assertThat(r.stats("late").handedBack()).isEqualTo(4);
         assertThat(handled.values()).as("each handled once, after being claimed again").allSatisfy(n -> assertThat(n).isEqualTo(1));
         assertThat(r.stats("late").claimed()).isEqualTo(9);
@@ -323,11 +284,11 @@ class WorkerRuntimeIT {
 
     @Test
     void startFailsFastForAQueueThatDoesNotExistAndRegistrationIsValidated() {
-        WorkerRuntime r = new WorkerRuntime(queues);
+        WorkerRuntime r = new WorkerRuntime(db.queues());
         r.register(WorkerConfig.of("missing-queue"), m -> { });
         assertThatThrownBy(r::start).isInstanceOf(QueueNotFoundException.class).hasMessageContaining("missing-queue");
 
-        WorkerRuntime twice = new WorkerRuntime(queues).register(WorkerConfig.of("a"), m -> { });
+        WorkerRuntime twice = new WorkerRuntime(db.queues()).register(WorkerConfig.of("a"), m -> { });
         assertThatThrownBy(() -> twice.register(WorkerConfig.of("a").withConcurrency(2), m -> { }))
                 .hasMessageContaining("registered twice");
     }

@@ -18,6 +18,11 @@ public interface AdminActions {
     /** Turns a schedule on or off. */
     void setScheduleEnabled(String name, boolean enabled);
 
+    /** The schedules and how their last runs went, by name; none where no scheduler is wired. */
+    default List<ScheduleSummary> schedules() {
+        return List.of();
+    }
+
     /** Actions that are not available in this process: each throws {@link ActionUnavailableException}. */
     static AdminActions notWired() {
         return new AdminActions() {

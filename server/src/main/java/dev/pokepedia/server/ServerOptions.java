@@ -1,6 +1,7 @@
 package dev.pokepedia.server;
 
 import dev.pokepedia.core.ConfigurationException;
+import dev.pokepedia.core.ListenAddress;
 import dev.pokepedia.media.Asset;
 import java.net.URI;
 import java.time.Clock;
@@ -53,18 +54,7 @@ public record ServerOptions(String host, int port, URI publicUrl, MediaLinks med
             }
         }
         storageBuckets = Set.copyOf(storageBuckets);
-        if (host == null || host.isBlank()) {
-            throw new ConfigurationException("--host must not be empty", "Give an address to bind, e.g. 127.0.0.1 or 0.0.0.0");
-        }
-        if (port < 0 || port > 65_535) {
-            throw new ConfigurationException("--port " + port + " is out of range", "Give 1-65535, or 0 for a free port");
-        }
-        if (publicUrl != null && (!("http".equals(publicUrl.getScheme()) || "https".equals(publicUrl.getScheme()))
-                || publicUrl.getHost() == null || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null
-                || (publicUrl.getRawPath() != null && !publicUrl.getRawPath().isEmpty() && !publicUrl.getRawPath().equals("/")))) {
-            throw new ConfigurationException("--public-url " + publicUrl + " is not of the form http(s)://host[:port]",
-                    "Give the scheme, host and port clients use to reach this server, without a path");
-        }
+        ListenAddress.check(host, port, publicUrl);
         if (maxListLimit < 1) {
             throw new ConfigurationException("max list limit " + maxListLimit + " must be at least 1", "Give e.g. " + DEFAULT_MAX_LIST_LIMIT);
         }

@@ -6,6 +6,7 @@ import dev.pokepedia.core.Database;
 import dev.pokepedia.corpus.ImportOptions;
 import dev.pokepedia.corpus.SnapshotImporter;
 import dev.pokepedia.corpus.SnapshotSource;
+import dev.pokepedia.media.AssetKind;
 import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.media.AssetSource;
 import dev.pokepedia.media.AssetSources;
@@ -45,9 +46,9 @@ final class Mirror {
         ObjectStore store = open(storage);
         AssetManifest manifest = new AssetManifest(db);
         manifest.refresh();
-        Map<String, AssetSource> sources = Map.of(
-                "sprite", AssetSources.open(MEDIA.resolve("sprites-mini").toString(), 2, 1 << 22, 0),
-                "cry", AssetSources.open(MEDIA.resolve("cries-mini").toString(), 2, 1 << 22, 0));
+        Map<AssetKind, AssetSource> sources = Map.of(
+                AssetKind.SPRITE, AssetSources.open(MEDIA.resolve("sprites-mini").toString(), 2, 1 << 22, 0),
+                AssetKind.CRY, AssetSources.open(MEDIA.resolve("cries-mini").toString(), 2, 1 << 22, 0));
         new MirrorEngine(manifest, store, MirrorOptions.defaults(), Clock.systemUTC()).run(sources);
         return store;
     }

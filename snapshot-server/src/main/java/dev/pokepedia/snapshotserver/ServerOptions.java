@@ -1,6 +1,7 @@
 package dev.pokepedia.snapshotserver;
 
 import dev.pokepedia.core.ConfigurationException;
+import dev.pokepedia.core.ListenAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -29,12 +30,7 @@ public record ServerOptions(String host, int port, double errorRate, int rateLim
 
     public ServerOptions {
         Objects.requireNonNull(clock, "clock");
-        if (host == null || host.isBlank()) {
-            throw new ConfigurationException("--host must not be empty", "Give an address to bind, e.g. 127.0.0.1 or 0.0.0.0");
-        }
-        if (port < 0 || port > 65_535) {
-            throw new ConfigurationException("--port " + port + " is out of range", "Give 1-65535, or 0 for a free port");
-        }
+        ListenAddress.check(host, port, publicUrl);
         if (!(errorRate >= 0 && errorRate <= 1)) {
             throw new ConfigurationException("--error-rate " + errorRate + " is not a fraction", "Give a number from 0 to 1, e.g. 0.1 for 10 % 503s");
         }
@@ -44,15 +40,6 @@ public record ServerOptions(String host, int port, double errorRate, int rateLim
         latency = latency == null ? Duration.ZERO : latency;
         if (latency.isNegative() || latency.compareTo(MAX_LATENCY) > 0) {
             throw new ConfigurationException("--latency-ms " + latency.toMillis() + " is out of range", "Give 0 to " + MAX_LATENCY.toMillis() + " milliseconds");
-        }
-        if (publicUrl != null) {
-            String scheme = publicUrl.getScheme();
-            if (!("http".equals(scheme) || "https".equals(scheme)) || publicUrl.getHost() == null
-                    || (publicUrl.getRawPath() != null && !publicUrl.getRawPath().isEmpty() && !publicUrl.getRawPath().equals("/"))
-                    || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null) {
-                throw new ConfigurationException("--public-url " + publicUrl + " is not of the form http(s)://host[:port]",
-                        "Give the scheme, host and port clients use to reach this server, without a path");
-            }
         }
     }
 

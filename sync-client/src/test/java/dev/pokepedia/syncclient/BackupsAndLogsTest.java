@@ -4,6 +4,7 @@ import static dev.pokepedia.syncclient.J.o;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pokepedia.testkit.SettableClock;
 import dev.pokepedia.syncclient.SyncClientException.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ class BackupsAndLogsTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
+    final SettableClock clock = new SettableClock(Instant.parse("2026-12-07T12:00:00Z"));
 
     LocalStore store(String name) {
         return LocalStore.open(dir.resolve(name), EntityRegistry.reference(), StoreOptions.defaults().withClock(clock));

@@ -3,6 +3,7 @@ package dev.pokepedia.syncclient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pokepedia.testkit.SettableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ class ConfigAndClockTest {
 
     @Test
     void hlc_is_monotonic_corrects_by_server_time_and_ignores_stamps_from_a_clock_far_ahead() {
-        MutableClock device = new MutableClock(Instant.parse("2026-12-08T12:00:00Z")); // a day ahead of the server
+        SettableClock device = new SettableClock(Instant.parse("2026-12-08T12:00:00Z")); // a day ahead of the server
         Hlc hlc = new Hlc(device, "n1", 60_000, 0, 0, 0);
         Hlc.Stamp a = hlc.now();
         Hlc.Stamp b = hlc.now();

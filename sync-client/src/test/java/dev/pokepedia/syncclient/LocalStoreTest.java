@@ -4,6 +4,7 @@ import static dev.pokepedia.syncclient.J.o;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pokepedia.testkit.SettableClock;
 import dev.pokepedia.syncclient.SyncClientException.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class LocalStoreTest {
     @TempDir
     Path dir;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
+    final SettableClock clock = new SettableClock(Instant.parse("2026-12-07T12:00:00Z"));
 
     LocalStore open(Path file) {
         return LocalStore.open(file, EntityRegistry.reference(), StoreOptions.defaults().withClock(clock).withLockTimeout(Duration.ofMillis(600)));

@@ -4,6 +4,7 @@ import static dev.pokepedia.syncclient.J.o;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pokepedia.testkit.SettableClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -348,7 +349,7 @@ class SyncClientTest {
 
     @Test
     void newest_wins_by_hybrid_clock_stamp() {
-        MutableClock real = new MutableClock(java.time.Instant.now());
+        SettableClock real = new SettableClock(java.time.Instant.now());
         SyncClient[] d = twoDevices(ConflictStrategy.NEWEST_WINS, real, real);
         real.advance(Duration.ofSeconds(1));
         d[1].store().save("players", o("{'id':'p1','name':'older, from B'}"));
@@ -364,7 +365,7 @@ class SyncClientTest {
 
     @Test
     void a_device_a_day_ahead_does_not_win_over_a_later_edit() {
-        MutableClock real = new MutableClock(java.time.Instant.now());
+        SettableClock real = new SettableClock(java.time.Instant.now());
         Clock ahead = Clock.offset(real, Duration.ofDays(1));
         // server time is the real time; device a's clock is a day ahead
         SyncClient[] d = twoDevices(ConflictStrategy.NEWEST_WINS, ahead, real);
@@ -381,7 +382,7 @@ class SyncClientTest {
 
     @Test
     void a_device_a_day_behind_still_wins_with_a_later_edit() {
-        MutableClock real = new MutableClock(java.time.Instant.now());
+        SettableClock real = new SettableClock(java.time.Instant.now());
         Clock behind = Clock.offset(real, Duration.ofDays(-1));
         SyncClient[] d = twoDevices(ConflictStrategy.NEWEST_WINS, real, behind);
         real.advance(Duration.ofSeconds(1));

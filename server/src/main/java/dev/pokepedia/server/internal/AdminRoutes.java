@@ -4,6 +4,7 @@ import dev.pokepedia.core.Database;
 import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.server.AdminActions;
+import dev.pokepedia.server.ScheduleSummary;
 import dev.pokepedia.server.AdminPassword;
 import dev.pokepedia.server.ServerOptions;
 import dev.pokepedia.sync.SyncService;
@@ -129,8 +130,8 @@ public final class AdminRoutes {
             case "sync" -> model.put("sync", dashboard.sync());
             case "appsync" -> model.put("appsync", appSync());
             case "media" -> model.put("buckets", dashboard.media());
-            case "schedules" -> model.put("schedules", dashboard.schedules());
-            case "errors" -> model.put("errors", dashboard.errors(actionLog.recent(50)));
+            case "schedules" -> model.put("schedules", dashboard.schedules(actions.schedules()));
+            case "errors" -> model.put("errors", dashboard.errors(actionLog.recent(50), actions.schedules()));
             default -> model.put("actions", actionLog.recent(10));
         }
         html(ctx, 200, templates.render("admin/panel-" + name, model));
@@ -142,8 +143,9 @@ public final class AdminRoutes {
         model.put("sync", dashboard.sync());
         model.put("appsync", appSync());
         model.put("buckets", dashboard.media());
-        model.put("schedules", dashboard.schedules());
-        model.put("errors", dashboard.errors(actionLog.recent(50)));
+        List<ScheduleSummary> schedules = actions.schedules();
+        model.put("schedules", dashboard.schedules(schedules));
+        model.put("errors", dashboard.errors(actionLog.recent(50), schedules));
         model.put("actions", actionLog.recent(10));
         return model;
     }
@@ -385,15 +387,17 @@ public final class AdminRoutes {
         return queues.list().stream().anyMatch(q -> q.name().equals(queue));
     }
 
-    private List<String> endpoints() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT endpoint FROM pokepedia_endpoints ORDER BY 1");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
+    private List<String> endpoints() {
+        return db.withConnection("listing the endpoints", c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT endpoint FROM pokepedia_endpoints ORDER BY 1");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     private static void html(Context ctx, int status, String body) {

@@ -7,6 +7,7 @@ import dev.pokepedia.queue.ArchivedMessage;
 import dev.pokepedia.queue.QueueStats;
 import dev.pokepedia.queue.QueueThroughput;
 import dev.pokepedia.queue.Queues;
+import dev.pokepedia.server.ScheduleSummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -93,14 +94,18 @@ public final class Dashboard {
         return out;
     }
 
-    public SyncView sync() throws SQLException {
+    public SyncView sync() {
+        return db.withConnection("reading the sync panel", this::sync);
+    }
+
+    private SyncView sync(Connection c) throws SQLException {
         List<TypeRow> rows = new ArrayList<>();
         long stored = 0;
         long listed = 0;
         long upstream = 0;
         RunView run = null;
         String crawl = null;
-        try (Connection c = db.connection()) {
+        {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT coalesce(e.endpoint, r.resource_type), coalesce(r.n, 0), e.upstream_count
                       FROM pokepedia_endpoints e
@@ -179,36 +184,19 @@ public final class Dashboard {
                 .toList();
     }
 
-    public List<ScheduleRow> schedules() throws SQLException {
-        List<ScheduleRow> out = new ArrayList<>();
-        try (Connection c = db.connection()) {
-            if (!exists(c, "pokepedia_schedules")) {
-                return out;
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT name, cron, task, enabled, next_run_at, last_run_at, last_result, last_duration_ms, last_error
-                      FROM pokepedia_schedules ORDER BY name""");
-                 ResultSet rs = ps.executeQuery()) {
-                Instant now = clock.instant();
-                while (rs.next()) {
-                    Timestamp next = rs.getTimestamp(5);
-                    Timestamp last = rs.getTimestamp(6);
-                    long ms = rs.getLong(8);
-                    String dur = rs.wasNull() ? "" : Formats.duration(ms / 1000.0);
-                    out.add(new ScheduleRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                            next == null ? "–" : Formats.in(next.toInstant(), now), last == null ? "never" : Formats.ago(last.toInstant(), now),
-                            rs.getString(7) == null ? "" : rs.getString(7), dur, rs.getString(9) == null ? "" : Text.clip(rs.getString(9))));
-                }
-            }
-        }
-        return out;
+    public List<ScheduleRow> schedules(List<ScheduleSummary> schedules) {
+        Instant now = clock.instant();
+        return schedules.stream().map(s -> new ScheduleRow(s.name(), s.cron(), s.task(), s.enabled(),
+                s.nextRunAt() == null ? "–" : Formats.in(s.nextRunAt(), now), s.lastRunAt() == null ? "never" : Formats.ago(s.lastRunAt(), now),
+                s.lastResult() == null ? "" : s.lastResult(), s.lastDuration() == null ? "" : Formats.duration(s.lastDuration().toMillis() / 1000.0),
+                s.lastError() == null ? "" : Text.clip(s.lastError()))).toList();
     }
 
     /** The newest problems from every part: failed runs, failed assets, dead letters, failing schedules. */
-    public List<ErrorView> errors(List<ActionLog.Entry> actions) throws SQLException {
+    public List<ErrorView> errors(List<ActionLog.Entry> actions, List<ScheduleSummary> schedules) throws SQLException {
         List<ErrorView> out = new ArrayList<>();
         Instant now = clock.instant();
-        try (Connection c = db.connection()) {
+        db.withConnection("reading the failed import runs", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id, source, coalesce(finished_at, started_at), error FROM pokepedia_import_runs WHERE status = 'failed' ORDER BY id DESC LIMIT 5");
                  ResultSet rs = ps.executeQuery()) {
@@ -218,25 +206,14 @@ public final class Dashboard {
                             Text.clip(rs.getString(4)), at));
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT bucket, path, updated_at, last_error, attempts FROM pokepedia_assets WHERE status = 'failed'
-                     ORDER BY updated_at DESC LIMIT 5""");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Instant at = rs.getTimestamp(3).toInstant();
-                    out.add(new ErrorView(Formats.ago(at, now), "asset " + rs.getString(1) + "/" + rs.getString(2) + " (attempt " + rs.getInt(5) + ")",
-                            Text.clip(rs.getString(4)), at));
-                }
-            }
-            if (exists(c, "pokepedia_schedules")) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT name, last_run_at, last_error FROM pokepedia_schedules WHERE last_result = 'failed' AND last_run_at IS NOT NULL");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Instant at = rs.getTimestamp(2).toInstant();
-                        out.add(new ErrorView(Formats.ago(at, now), "schedule " + rs.getString(1), Text.clip(rs.getString(3)), at));
-                    }
-                }
+            return null;
+        });
+        for (AssetManifest.FailedAsset a : manifest.recentlyFailed(5)) {
+            out.add(new ErrorView(Formats.ago(a.at(), now), "asset " + a.where() + " (attempt " + a.attempts() + ")", Text.clip(a.error()), a.at()));
+        }
+        for (ScheduleSummary s : schedules) {
+            if (s.lastRunFailed()) {
+                out.add(new ErrorView(Formats.ago(s.lastRunAt(), now), "schedule " + s.name(), Text.clip(s.lastError()), s.lastRunAt()));
             }
         }
         for (QueueView q : queues()) {

@@ -1,0 +1,316 @@
+package dev.pokepedia.corpus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.corpus.internal.CanonicalStore;
+import dev.pokepedia.corpus.internal.Canonicalizer;
+import dev.pokepedia.corpus.internal.SnapshotReader;
+import dev.pokepedia.corpus.internal.StoredDocument;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The import's three overlapping stages: read (one thread, {@link SnapshotReader}) → canonicalise + hash + validate
+ * (N threads) → compare with the stored index and write in committed batches (one thread, the run's connection). Bounded
+ * queues between them give back-pressure; a writer failure stops the reader and parsers instead of leaving them
+ * blocked. The documents handled and written count over every run of one importer, for its progress line.
+ */
+final class ImportPipeline {
+
+    private final HttpClient http;
+    private final Canonicalizer canonicalizer;
+    private final AtomicLong documents = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private volatile SnapshotReader reader;
+
+    ImportPipeline(HttpClient http, Canonicalizer canonicalizer) {
+        this.http = http;
+        this.canonicalizer = canonicalizer;
+    }
+
+    /** The reader of the current (or last) run, null before the first. */
+    SnapshotReader reader() {
+        return reader;
+    }
+
+    long documents() {
+        return documents.get();
+    }
+
+    long written() {
+        return written.get();
+    }
+
+    private static final Object END = new Object();
+
+    private record Raw(String path, SnapshotPath kind, byte[] bytes) {}
+
+    private record Parsed(String path, SnapshotPath kind, StoredDocument doc, Integer listCount, long rawBytes, boolean invalid) {}
+
+    /** Runs the stages over the run's source; sets {@code run.complete} when the whole source was read. */
+    void run(ImportRun run, CanonicalStore store, DocumentValidator validator) throws SQLException {
+        int parsers = run.options.parserThreads();
+        BlockingQueue<Object> raw = new ArrayBlockingQueue<>(512);
+        BlockingQueue<Object> parsed = new ArrayBlockingQueue<>(1024);
+        ExecutorService pool = Executors.newFixedThreadPool(parsers + 1, r -> {
+            Thread t = new Thread(r, "import-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> parserTasks = new ArrayList<>();
+            for (int i = 0; i < parsers; i++) {
+                parserTasks.add(pool.submit(() -> {
+                    parseLoop(run, raw, parsed, validator);
+                    return null;
+                }));
+            }
+            Future<?> writer = pool.submit(() -> {
+                writeLoop(run, store, parsed, parsers);
+                return null;
+            });
+            reader = new SnapshotReader(http);
+            PokepediaException readFailure = null;
+            try {
+                reader.read(run.options.source(), k -> !(k instanceof SnapshotPath.Schema) && !(k instanceof SnapshotPath.RootIndex),
+                        new SnapshotReader.Sink() {
+                            public void entry(String path, SnapshotPath kind, byte[] bytes) throws InterruptedException {
+                                put(raw, new Raw(path, kind, bytes), writer);
+                            }
+
+                            public void problem(String path, String reason) {
+                                run.problems.add(new Problem(path, reason));
+                            }
+
+                            @Override
+                            public void skipped(String path, SnapshotPath kind, String reason) {
+                                if (kind instanceof SnapshotPath.Document d) {
+                                    run.skippedDocuments.add(d.id()); // why: present in the source, so never tombstoned
+                                }
+                                run.problems.add(new Problem(path, reason));
+                            }
+                        });
+            } catch (PokepediaException e) {
+                readFailure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                readFailure = new PokepediaException(PokepediaException.ErrorCode.INTERNAL, "Import interrupted", "Rerun to resume", e);
+            } catch (AbortedException e) {
+                // the writer failed; its error is reported below
+            }
+            for (int i = 0; i < parsers && !writer.isDone(); i++) {
+                putUnconditionally(raw, END, writer);
+            }
+            awaitParsers(parserTasks, writer, pool);
+            await(writer);
+            if (readFailure != null) {
+                throw readFailure;
+            }
+            run.complete = run.documentsSeen > 0;
+            if (!run.complete) {
+                throw new SourceException(run.options.source().describe() + " holds no PokeAPI documents",
+                        "Check the source: expected data/api/v2/<endpoint>/<id>/index.json files", null);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void parseLoop(ImportRun run, BlockingQueue<Object> raw, BlockingQueue<Object> parsed, DocumentValidator validator)
+            throws InterruptedException {
+        while (true) {
+            Object o = raw.take();
+            if (o == END) {
+                parsed.put(END);
+                return;
+            }
+            Raw r = (Raw) o;
+            Parsed p;
+            try {
+                Canonicalizer.Canonical c = canonicalizer.canonicalize(r.bytes());
+                if (r.kind() instanceof SnapshotPath.EndpointList) {
+                    JsonNode count = c.tree().get("count");
+                    if (count == null || !count.canConvertToInt()) {
+                        throw new IOException("list document without a numeric 'count'");
+                    }
+                    p = new Parsed(r.path(), r.kind(), null, count.intValue(), r.bytes().length, false);
+                } else {
+                    DocumentId id = ((SnapshotPath.Document) r.kind()).id();
+                    String mismatch = c.identityMismatch(id);
+                    if (mismatch != null) {
+                        run.invalid.add(new Problem(r.path(), "not stored: " + mismatch));
+                        parsed.put(new Parsed(r.path(), r.kind(), null, null, r.bytes().length, true));
+                        continue;
+                    }
+                    if (validator != null) {
+                        List<String> reasons = validator.validate(id, c.tree());
+                        if (!reasons.isEmpty()) {
+                            run.invalid.add(new Problem(r.path(), String.join("; ", reasons)));
+                            p = new Parsed(r.path(), r.kind(), null, null, r.bytes().length, true);
+                            parsed.put(p);
+                            continue;
+                        }
+                    }
+                    p = new Parsed(r.path(), r.kind(), new StoredDocument(id, c.name(), c.json(), c.sha256()), null,
+                            r.bytes().length, false);
+                }
+            } catch (IOException | RuntimeException e) {
+                run.problems.add(new Problem(r.path(), "not stored: malformed JSON: " + oneLine(e.getMessage())));
+                p = new Parsed(r.path(), r.kind(), null, null, r.bytes().length, false);
+            }
+            parsed.put(p);
+        }
+    }
+
+    private void writeLoop(ImportRun run, CanonicalStore store, BlockingQueue<Object> parsed, int producers) throws Exception {
+        int ended = 0;
+        List<StoredDocument> inserts = new ArrayList<>();
+        List<StoredDocument> updates = new ArrayList<>();
+        long batchBytes = 0;
+        Set<DocumentId> seen = run.seen;
+        while (ended < producers) {
+            Object o = parsed.take();
+            if (o == END) {
+                ended++;
+                continue;
+            }
+            Parsed p = (Parsed) o;
+            documents.incrementAndGet();
+            run.jsonBytes.addAndGet(p.rawBytes());
+            if (p.kind() instanceof SnapshotPath.EndpointList l) {
+                if (p.listCount() != null) {
+                    run.endpointCounts.put(l.endpoint(), p.listCount());
+                }
+                continue;
+            }
+            DocumentId id = ((SnapshotPath.Document) p.kind()).id();
+            if (!seen.add(id)) {
+                run.problems.add(new Problem(p.path(), "skipped: a second copy of " + id));
+                continue;
+            }
+            run.documentsSeen++;
+            StoredDocument d = p.doc();
+            if (d == null) {
+                if (p.invalid()) {
+                    run.counts(id.type()).invalid++;
+                }
+                continue; // why: malformed or invalid; still 'seen', so it is never tombstoned by mistake
+            }
+            CanonicalStore.Stored now = run.stored.get(id);
+            ImportRun.Counts counts = run.counts(id.type());
+            if (now == null) {
+                counts.added++;
+                inserts.add(d);
+            } else if (now.deleted()) {
+                counts.added++;
+                updates.add(d);
+            } else if (!now.sha256().equals(d.sha256())) {
+                counts.changed++;
+                updates.add(d);
+            } else {
+                counts.unchanged++;
+                continue;
+            }
+            batchBytes += d.json().length;
+            if (batchBytes >= run.options.batchBytes()) {
+                flush(run, store, inserts, updates);
+                batchBytes = 0;
+            }
+        }
+        flush(run, store, inserts, updates);
+    }
+
+    private void flush(ImportRun run, CanonicalStore store, List<StoredDocument> inserts, List<StoredDocument> updates) throws SQLException {
+        if (!run.options.dryRun() && (!inserts.isEmpty() || !updates.isEmpty())) {
+            store.writeBatch(inserts, updates, run.options.source().describe());
+            written.addAndGet(inserts.size() + updates.size());
+        }
+        inserts.clear();
+        updates.clear();
+    }
+
+    private static final class AbortedException extends RuntimeException {
+        AbortedException() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void put(BlockingQueue<Object> q, Object item, Future<?> writer)
+            throws InterruptedException {
+        while (!q.offer(item, 50, TimeUnit.MILLISECONDS)) {
+            if (writer.isDone()) {
+                throw new AbortedException(); // why: the writer died; stop reading instead of blocking forever
+            }
+        }
+    }
+
+    private static void putUnconditionally(BlockingQueue<Object> q, Object item, Future<?> writer) {
+        try {
+            while (!q.offer(item, 50, TimeUnit.MILLISECONDS)) {
+                if (writer.isDone()) {
+                    return; // why: nobody drains the queues any more; awaitParsers stops the parsers
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the parsers; if the writer dies meanwhile they may block on a full queue, so stop them instead. */
+    private void awaitParsers(List<Future<?>> parsers, Future<?> writer, ExecutorService pool) throws SQLException {
+        for (Future<?> f : parsers) {
+            while (true) {
+                try {
+                    f.get(50, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (writer.isDone()) {
+                        pool.shutdownNow();
+                        await(writer); // throws the writer's error
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PokepediaException(PokepediaException.ErrorCode.INTERNAL, "Import interrupted", "Rerun to resume", e);
+                } catch (ExecutionException e) {
+                    await(f);
+                }
+            }
+        }
+    }
+
+    private void await(Future<?> f) throws SQLException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PokepediaException(PokepediaException.ErrorCode.INTERNAL, "Import interrupted", "Rerun to resume", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof SQLException s) {
+                throw s;
+            }
+            if (c instanceof PokepediaException p) {
+                throw p;
+            }
+            throw new PokepediaException(PokepediaException.ErrorCode.INTERNAL, "Import failed: " + c, "This is a bug; please report it", c);
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ");
+    }
+
+}
