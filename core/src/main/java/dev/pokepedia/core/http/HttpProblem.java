@@ -10,7 +10,9 @@ public sealed interface HttpProblem {
     String describe();
 
     /** Asking again (now or later) may help: 408, 425, 429, 5xx, timeouts, broken connections, an HTML page. */
-    boolean retryable();
+    default boolean retryable() {
+        return false;
+    }
 
     /** Retried inside the client (with backoff); an HTML page is not, since it rarely heals within seconds. */
     default boolean retriedInline() {
@@ -55,11 +57,6 @@ public sealed interface HttpProblem {
     /** The body is over {@code limit} bytes; {@code declared} is its Content-Length, -1 when it was streamed. */
     record TooLarge(long limit, long declared) implements HttpProblem {
         @Override
-        public boolean retryable() {
-            return false;
-        }
-
-        @Override
         public String describe() {
             return " answered a body larger than the " + limit + "-byte limit"
                     + (declared >= 0 ? " (Content-Length " + declared + ")" : "");
@@ -95,11 +92,6 @@ public sealed interface HttpProblem {
     /** A redirect that was not followed: a loop, too many hops, an https → http downgrade, no Location. */
     record Redirect(String reason) implements HttpProblem {
         @Override
-        public boolean retryable() {
-            return false;
-        }
-
-        @Override
         public String describe() {
             return reason;
         }
@@ -107,11 +99,6 @@ public sealed interface HttpProblem {
 
     /** Anything else (a bug, a malformed request); not retried. */
     record Unexpected(Throwable error) implements HttpProblem {
-        @Override
-        public boolean retryable() {
-            return false;
-        }
-
         @Override
         public String describe() {
             return ": " + error;
