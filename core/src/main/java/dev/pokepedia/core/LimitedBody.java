@@ -13,7 +13,7 @@ import java.util.concurrent.Flow;
 /**
  * Collects an HTTP body into memory up to a limit, never buffering beyond it: the download is cancelled as soon as
  * the body would exceed it, or before any byte when a declared {@code Content-Length} is already over; the body
- * future then fails with {@link TooLarge}. Shared by the media HTTP source and the upstream client.
+ * future then fails with {@link TooLarge}. Used by {@link dev.pokepedia.core.http.PoliteHttpClient}.
  */
 public final class LimitedBody implements BodySubscriber<byte[]> {
 

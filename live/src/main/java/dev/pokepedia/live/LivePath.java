@@ -13,7 +13,7 @@ import dev.pokepedia.media.AssetSources;
 import dev.pokepedia.media.MirrorEngine;
 import dev.pokepedia.media.MirrorOptions;
 import dev.pokepedia.media.ObjectStore;
-import dev.pokepedia.queue.Backoff;
+import dev.pokepedia.core.Backoff;
 import dev.pokepedia.queue.QueueStats;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.queue.ShutdownReport;

@@ -1,5 +1,6 @@
 package dev.pokepedia.queue;
 
+import dev.pokepedia.core.Backoff;
 import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.queue.internal.QueueNames;
 import java.time.Duration;

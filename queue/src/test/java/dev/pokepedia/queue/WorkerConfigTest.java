@@ -3,6 +3,7 @@ package dev.pokepedia.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pokepedia.core.Backoff;
 import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.core.PokepediaException;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.pokepedia.core.Backoff;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.DatabaseConfig;
 import dev.pokepedia.testkit.SettableClock;

@@ -3,7 +3,7 @@ package dev.pokepedia.queue.internal;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import dev.pokepedia.queue.Backoff;
+import dev.pokepedia.core.Backoff;
 import dev.pokepedia.queue.PermanentFailureException;
 import dev.pokepedia.queue.RetryLaterException;
 import dev.pokepedia.queue.Message;

@@ -1,9 +1,8 @@
-package dev.pokepedia.queue;
+package dev.pokepedia.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pokepedia.core.ConfigurationException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Random;

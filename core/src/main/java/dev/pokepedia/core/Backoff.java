@@ -1,13 +1,13 @@
-package dev.pokepedia.queue;
+package dev.pokepedia.core;
 
-import dev.pokepedia.core.ConfigurationException;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with jitter for retrying a failed message: attempt n waits {@code initial × 2^(n-1)}, capped
- * at {@code max}, then shortened by a random fraction of up to {@code jitter} (0 = none, 1 = anywhere down to zero),
- * so messages that failed together do not all come back at the same instant. Never longer than {@code max}.
+ * Exponential backoff with jitter, the one used for every retry (queue messages, HTTP requests): attempt n waits
+ * {@code initial × 2^(n-1)}, capped at {@code max}, then shortened by a random fraction of up to {@code jitter}
+ * (0 = none, 0.5 = "equal jitter", 1 = "full jitter": anywhere down to zero), so work that failed together does not
+ * all come back at the same instant. Never longer than {@code max}.
  */
 public record Backoff(Duration initial, Duration max, double jitter) {
 
