@@ -19,8 +19,10 @@ final class LiveSession implements AutoCloseable {
     final LivePath live;
     final MeterRegistry registry = new SimpleMeterRegistry();
     final Clock clock = Clock.systemUTC();
+    private final java.util.Map<String, String> env;
 
     LiveSession(GlobalOptions.Settings settings, LiveConfig config, String storage) {
+        this.env = settings.env();
         // why: handlers of both queues, the claimers/ackers and the refresher share the pool
         this.opened = settings.openDatabase(config.ingestConcurrency() + config.spriteConcurrency() + 6);
         Queues q = null;
@@ -44,7 +46,7 @@ final class LiveSession implements AutoCloseable {
     }
 
     Scheduler scheduler() {
-        return new Scheduler(opened.db(), clock, live.scheduledTasks());
+        return AppSchedules.scheduler(opened.db(), clock, env, live.scheduledTasks());
     }
 
     @Override

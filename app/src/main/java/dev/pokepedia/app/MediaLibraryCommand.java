@@ -73,6 +73,11 @@ final class MediaLibraryCommand implements Callable<Integer> {
         }
     }
 
+    /** Whether the environment configures a media library provider (Cloudinary or an S3 bucket). */
+    static boolean configured(Map<String, String> env) {
+        return env.containsKey("CLOUDINARY_URL") || env.containsKey("CLOUDINARY_CLOUD_NAME") || env.containsKey("MEDIA_LIBRARY_S3_BUCKET");
+    }
+
     /** The provider the environment configures. Never prints credentials. */
     static MediaProvider provider(Map<String, String> env, String which) {
         String kind = which != null ? which

@@ -105,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Clock clock = Clock.systemUTC();
             LivePath livePath = new LivePath(db, queues, store, liveConfig, registry, clock);
-            Scheduler scheduler = new Scheduler(db, clock, livePath.scheduledTasks());
+            Scheduler scheduler = AppSchedules.scheduler(db, clock, settings.env(), livePath.scheduledTasks());
             scheduler.ensureDefaults();
             ScheduleRunner runner = null;
             if (!noWorkers) {

@@ -206,31 +206,22 @@ public final class SyncService implements AutoCloseable {
 
     /** Hard-deletes tombstones older than {@code age}; pulls from cursors before them then answer resync (410). */
     public long pruneTombstones(Duration age) {
-        try (var c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT sync_prune_tombstones(?::interval)")) {
-            ps.setString(1, age.toMillis() + " milliseconds");
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (java.sql.SQLException e) {
-            throw Database.unavailable(db.config(), e);
-        }
+        return new SyncMaintenance(db).pruneTombstones(age);
     }
 
     /** For the dashboard: clients and operations from the idempotency records (all processes), counters of this one. */
     public SyncStats stats() {
-        try (var c = db.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("""
+        return db.withConnection("reading sync statistics", c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                      SELECT count(DISTINCT (user_id, client_id)) FILTER (WHERE created_at > now() - interval '1 day'),
                             count(*) FILTER (WHERE created_at > now() - interval '1 minute'),
                             count(*) FILTER (WHERE created_at > now() - interval '1 hour')
                        FROM sync_ops WHERE created_at > now() - interval '1 day'""")) {
-            rs.next();
-            return new SyncStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), conflictCount.get(), errorCount.get(), pushCount.get(),
-                    feed.subscriberCount());
-        } catch (java.sql.SQLException e) {
-            throw Database.unavailable(db.config(), e);
-        }
+                rs.next();
+                return new SyncStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), conflictCount.get(), errorCount.get(), pushCount.get(),
+                        feed.subscriberCount());
+            }
+        });
     }
 
     @Override

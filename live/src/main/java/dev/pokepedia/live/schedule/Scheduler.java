@@ -56,13 +56,19 @@ public final class Scheduler {
 
     /** Inserts the default schedules that are not there yet. */
     public void ensureDefaults() {
-        Instant now = clock.instant();
         for (var e : DEFAULTS.entrySet()) {
-            update("""
-                    INSERT INTO pokepedia_schedules (name, cron, task, next_run_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (name) DO NOTHING""", e.getKey(), e.getValue()[0], e.getValue()[1],
-                    Timestamp.from(Cron.parse(e.getValue()[0]).next(now)));
+            ensure(e.getKey(), e.getValue()[0], e.getValue()[1]);
         }
+    }
+
+    /**
+     * Adds a schedule unless one of that name exists (an operator's edits of it survive); for the tasks other modules
+     * bring (sync upkeep, media library reconcile), which the process that has them ensures.
+     */
+    public void ensure(String name, String cron, String task) {
+        update("""
+                INSERT INTO pokepedia_schedules (name, cron, task, next_run_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (name) DO NOTHING""", name, cron, task, Timestamp.from(Cron.parse(cron).next(clock.instant())));
     }
 
     public List<Schedule> list() {
