@@ -202,4 +202,25 @@ class ReconcileIT {
             st.execute(sql);
         }
     }
+
+    @Test
+    void ten_thousand_assets_are_reconciled_in_pages_of_500_and_a_second_run_changes_nothing() throws SQLException {
+        for (int i = 0; i < 10_000; i++) {
+            fake.put(i % 10 == 0 ? "video" : "image", "big/%05d".formatted(i), 10_000 + i, "gen" + (i % 9));
+        }
+        int calls = fake.listCalls();
+        ReconcileReport first = library.reconcile(ReconcileOptions.defaults());
+        assertThat(first.complete()).isTrue();
+        assertThat(first.added()).isEqualTo(10_000);
+        assertThat(fake.listCalls() - calls).isEqualTo(18 + 2 + 1); // 9,000 images, 1,000 videos, no raw files
+        assertThat(count("SELECT count(*) FROM media_assets WHERE deleted_at IS NULL")).isEqualTo(10_000);
+        assertThat(count("SELECT count(DISTINCT public_id) FROM media_sync_log WHERE operation = 'reconcile_add'")).isEqualTo(10_000);
+
+        fake.get("image", "big/00001").tags = List.of("changed");
+        ReconcileReport second = library.reconcile(ReconcileOptions.defaults());
+        assertThat(second.updated()).isEqualTo(1);
+        assertThat(second.unchanged()).isEqualTo(9_999);
+        assertThat(second.added() + second.deleted()).isZero();
+        assertThat(library.find(AssetRef.image("big/00001")).orElseThrow().tags()).containsExactly("changed");
+    }
 }

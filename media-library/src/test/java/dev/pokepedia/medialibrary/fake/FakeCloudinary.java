@@ -67,6 +67,10 @@ public final class FakeCloudinary implements AutoCloseable {
     /** The list call with this 1-based number answers with {@link #failStatus}; 0 = never. */
     private volatile int failListCall;
     private volatile int failStatus = 500;
+    /** The list call with this 1-based number waits for {@link #holdRelease} before answering; 0 = never. */
+    private volatile int holdListCall;
+    private volatile java.util.concurrent.CountDownLatch holdRelease;
+    private final java.util.concurrent.CountDownLatch holdReached = new java.util.concurrent.CountDownLatch(1);
 
     public FakeCloudinary(Clock clock) {
         this.clock = clock;
@@ -151,6 +155,17 @@ public final class FakeCloudinary implements AutoCloseable {
         failStatus = status;
     }
 
+    /** The n-th list call from now waits until {@code release} opens (so a test can kill its caller meanwhile). */
+    public void holdListCall(int n, java.util.concurrent.CountDownLatch release) {
+        holdRelease = release;
+        holdListCall = listCalls.get() + n;
+    }
+
+    /** Opens when a held list call has arrived. */
+    public boolean awaitHeld(java.time.Duration timeout) throws InterruptedException {
+        return holdReached.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     public int listCalls() {
         return listCalls.get();
     }
@@ -206,6 +221,14 @@ public final class FakeCloudinary implements AutoCloseable {
             return;
         }
         int call = listCalls.incrementAndGet();
+        if (call == holdListCall) {
+            holdReached.countDown();
+            try {
+                holdRelease.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (call == failListCall) {
             error(ctx, failStatus, "Injected failure " + failStatus);
             return;
