@@ -84,6 +84,42 @@ public final class MediaLibrary {
         }
     }
 
+    /** The newest {@code limit} entries of {@code media_sync_log} for this provider, newest first. */
+    public List<SyncLogEntry> syncLog(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit: 1..1000");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return reader.syncLog(c, limit);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    /**
+     * A number that grows whenever anything changes this provider's catalog (a webhook applied, a reconcile, an API
+     * call): the id of its newest sync log entry. Cheap (an index read), for watchers that poll for changes.
+     */
+    public long lastChange() {
+        try (Connection c = dataSource.getConnection()) {
+            return reader.lastChange(c);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    /**
+     * A live asset's bytes from the provider (for thumbnails), when the provider serves them and they are at most
+     * {@code maxBytes}; {@link AssetContent#imageKind()} says what the bytes really are.
+     */
+    public Optional<AssetContent> content(long id, long maxBytes) {
+        Optional<MediaDetails> d = details(id);
+        if (d.isEmpty() || d.get().asset().deleted()) {
+            return Optional.empty();
+        }
+        return provider.content(d.get().asset().ref(), maxBytes).map(b -> new AssetContent(b, UploadCheck.sniff(b)));
+    }
+
     public Optional<CatalogAsset> find(AssetRef ref) {
         try (Connection c = dataSource.getConnection()) {
             return store.find(c, ref);
