@@ -26,6 +26,7 @@ class ArchitectureTest {
             "corpus", "dev.pokepedia.corpus",
             "snapshot-server", "dev.pokepedia.snapshotserver",
             "media", "dev.pokepedia.media",
+            "media-library", "dev.pokepedia.medialibrary",
             "queue", "dev.pokepedia.queue",
             "live", "dev.pokepedia.live",
             "server", "dev.pokepedia.server",
@@ -38,10 +39,11 @@ class ArchitectureTest {
             "corpus", Set.of("core"),
             "snapshot-server", Set.of("core", "corpus"),
             "media", Set.of("core", "corpus"),
+            "media-library", Set.of("core", "media"),
             "queue", Set.of("core"),
             "live", Set.of("core", "corpus", "media", "queue", "snapshot-server"),
-            "server", Set.of("core", "corpus", "media", "queue"),
-            "app", Set.of("core", "corpus", "media", "queue", "snapshot-server", "live", "server"));
+            "server", Set.of("core", "corpus", "media", "queue", "media-library"),
+            "app", Set.of("core", "corpus", "media", "queue", "snapshot-server", "live", "server", "media-library"));
 
     private static JavaClasses classes;
 
