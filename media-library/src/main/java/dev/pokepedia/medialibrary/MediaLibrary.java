@@ -59,29 +59,17 @@ public final class MediaLibrary {
 
     /** One page of the catalog (filters, full-text search, sort, cursor). */
     public MediaList list(MediaQuery query) {
-        try (Connection c = dataSource.getConnection()) {
-            return reader.list(c, query);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> reader.list(c, query));
     }
 
     /** One catalogued asset by its catalog id, with its usage and collections. */
     public Optional<MediaDetails> details(long id) {
-        try (Connection c = dataSource.getConnection()) {
-            return reader.details(c, id);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> reader.details(c, id));
     }
 
     /** {@code get_media_statistics()}: counts and bytes by type, folder and status, sync health (JSON text). */
     public String statistics() {
-        try (Connection c = dataSource.getConnection()) {
-            return CatalogReader.statistics(c);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> CatalogReader.statistics(c));
     }
 
     /** The newest {@code limit} entries of {@code media_sync_log} for this provider, newest first. */
@@ -89,11 +77,7 @@ public final class MediaLibrary {
         if (limit < 1 || limit > 1000) {
             throw new IllegalArgumentException("limit: 1..1000");
         }
-        try (Connection c = dataSource.getConnection()) {
-            return reader.syncLog(c, limit);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> reader.syncLog(c, limit));
     }
 
     /**
@@ -101,11 +85,7 @@ public final class MediaLibrary {
      * call): the id of its newest sync log entry. Cheap (an index read), for watchers that poll for changes.
      */
     public long lastChange() {
-        try (Connection c = dataSource.getConnection()) {
-            return reader.lastChange(c);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> reader.lastChange(c));
     }
 
     /**
@@ -121,11 +101,7 @@ public final class MediaLibrary {
     }
 
     public Optional<CatalogAsset> find(AssetRef ref) {
-        try (Connection c = dataSource.getConnection()) {
-            return store.find(c, ref);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> store.find(c, ref));
     }
 
     /**
@@ -374,6 +350,19 @@ public final class MediaLibrary {
         } catch (IllegalArgumentException e) {
             return ResourceType.IMAGE;
         }
+    }
+
+    /** One read on a pooled connection; a database failure becomes a {@link PokepediaException}. */
+    private <T> T read(Read<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.on(c);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    private interface Read<T> {
+        T on(Connection c) throws SQLException;
     }
 
     private static long millis(long t0) {
