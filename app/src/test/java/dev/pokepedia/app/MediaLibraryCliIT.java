@@ -53,6 +53,27 @@ class MediaLibraryCliIT {
     }
 
     @Test
+    void publish_pushes_a_storage_bucket_into_the_library_once_and_the_catalog_shows_it() throws Exception {
+        var folder = java.nio.file.Files.createTempDirectory("cli-publish");
+        try (var store = dev.pokepedia.media.ObjectStores.open(folder.toUri().toString(), folder, Map.of())) {
+            byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 7};
+            store.put("pokedex-sprites", "sprites/pokemon/25.png", png, "image/png", dev.pokepedia.core.Sha256.hex(png));
+            var target = MediaLibraryCommand.target("s3:cli-published/pokedex/");
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            assertThat(MediaLibraryCommand.publish(db.database(), env(), store, "pokedex-sprites", target, 2, false, false,
+                    new PrintStream(first, true, StandardCharsets.UTF_8))).isZero();
+            assertThat(first.toString(StandardCharsets.UTF_8)).contains("s3 cli-published pokedex/: 1 objects, uploaded 1")
+                    .contains("catalog: added 0, updated 0, unchanged 1"); // the upload recorded it already
+            ByteArrayOutputStream second = new ByteArrayOutputStream();
+            MediaLibraryCommand.publish(db.database(), env(), store, "pokedex-sprites", target, 2, false, false,
+                    new PrintStream(second, true, StandardCharsets.UTF_8));
+            assertThat(second.toString(StandardCharsets.UTF_8)).contains("uploaded 0, unchanged 1").doesNotContain(s3.secretKey());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MediaLibraryCommand.target("ftp:x"))
+                .isInstanceOf(dev.pokepedia.core.ConfigurationException.class).hasMessageStartingWith("--to:");
+    }
+
+    @Test
     void without_a_provider_the_command_says_which_variables_to_set() {
         CliRun r = CliRun.run("media-library", "sync", "--db", db.config().jdbcUrl() + "?user=" + db.config().user());
         assertThat(r.exit()).isEqualTo(2);

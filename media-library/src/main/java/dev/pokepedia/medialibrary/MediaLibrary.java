@@ -59,37 +59,49 @@ public final class MediaLibrary {
 
     /** One page of the catalog (filters, full-text search, sort, cursor). */
     public MediaList list(MediaQuery query) {
-        try (Connection c = dataSource.getConnection()) {
-            return reader.list(c, query);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> reader.list(c, query));
     }
 
     /** One catalogued asset by its catalog id, with its usage and collections. */
     public Optional<MediaDetails> details(long id) {
-        try (Connection c = dataSource.getConnection()) {
-            return reader.details(c, id);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> reader.details(c, id));
     }
 
     /** {@code get_media_statistics()}: counts and bytes by type, folder and status, sync health (JSON text). */
     public String statistics() {
-        try (Connection c = dataSource.getConnection()) {
-            return CatalogReader.statistics(c);
-        } catch (SQLException e) {
-            throw db(e);
+        return read(c -> CatalogReader.statistics(c));
+    }
+
+    /** The newest {@code limit} entries of {@code media_sync_log} for this provider, newest first. */
+    public List<SyncLogEntry> syncLog(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit: 1..1000");
         }
+        return read(c -> reader.syncLog(c, limit));
+    }
+
+    /**
+     * A number that grows whenever anything changes this provider's catalog (a webhook applied, a reconcile, an API
+     * call): the id of its newest sync log entry. Cheap (an index read), for watchers that poll for changes.
+     */
+    public long lastChange() {
+        return read(c -> reader.lastChange(c));
+    }
+
+    /**
+     * A live asset's bytes from the provider (for thumbnails), when the provider serves them and they are at most
+     * {@code maxBytes}; {@link AssetContent#imageKind()} says what the bytes really are.
+     */
+    public Optional<AssetContent> content(long id, long maxBytes) {
+        Optional<MediaDetails> d = details(id);
+        if (d.isEmpty() || d.get().asset().deleted()) {
+            return Optional.empty();
+        }
+        return provider.content(d.get().asset().ref(), maxBytes).map(b -> new AssetContent(b, UploadCheck.sniff(b)));
     }
 
     public Optional<CatalogAsset> find(AssetRef ref) {
-        try (Connection c = dataSource.getConnection()) {
-            return store.find(c, ref);
-        } catch (SQLException e) {
-            throw db(e);
-        }
+        return read(c -> store.find(c, ref));
     }
 
     /**
@@ -338,6 +350,19 @@ public final class MediaLibrary {
         } catch (IllegalArgumentException e) {
             return ResourceType.IMAGE;
         }
+    }
+
+    /** One read on a pooled connection; a database failure becomes a {@link PokepediaException}. */
+    private <T> T read(Read<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.on(c);
+        } catch (SQLException e) {
+            throw db(e);
+        }
+    }
+
+    private interface Read<T> {
+        T on(Connection c) throws SQLException;
     }
 
     private static long millis(long t0) {

@@ -38,6 +38,14 @@ public interface MediaProvider extends AutoCloseable {
     /** Renames (moves, when the folder part changes) an asset. */
     ProviderAsset rename(AssetRef from, String toPublicId);
 
+    /**
+     * The asset's bytes, when the provider serves them to us and they are at most {@code maxBytes}; empty when the
+     * asset is missing, larger, or the provider does not offer its bytes (Cloudinary: delivery URLs are for browsers).
+     */
+    default Optional<byte[]> content(AssetRef ref, long maxBytes) {
+        return Optional.empty();
+    }
+
     @Override
     default void close() {
     }

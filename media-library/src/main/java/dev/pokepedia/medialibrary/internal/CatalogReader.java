@@ -7,6 +7,7 @@ import dev.pokepedia.medialibrary.MediaDetails;
 import dev.pokepedia.medialibrary.MediaList;
 import dev.pokepedia.medialibrary.MediaQuery;
 import dev.pokepedia.medialibrary.ResourceType;
+import dev.pokepedia.medialibrary.SyncLogEntry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -148,6 +149,39 @@ public final class CatalogReader {
             }
         }
         return Optional.of(new MediaDetails(asset, usage, collections));
+    }
+
+    /** The newest sync log entries of this provider and cloud, newest first. */
+    public List<SyncLogEntry> syncLog(Connection c, int limit) throws SQLException {
+        List<SyncLogEntry> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, operation, direction, public_id, status, error,"
+                + " processing_time_ms, request_id, created_at FROM media_sync_log WHERE provider = ? AND cloud = ?"
+                + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
+            ps.setString(1, provider);
+            ps.setString(2, cloud);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SyncLogEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), (Integer) rs.getObject(7), rs.getString(8),
+                            rs.getTimestamp(9).toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The id of the newest sync log entry of this provider and cloud (0 when none): it grows with every change. */
+    public long lastChange(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM media_sync_log"
+                + " WHERE provider = ? AND cloud = ?")) {
+            ps.setString(1, provider);
+            ps.setString(2, cloud);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** {@code get_media_statistics()} as JSON text. */

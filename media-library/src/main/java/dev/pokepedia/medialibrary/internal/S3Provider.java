@@ -198,6 +198,21 @@ public final class S3Provider implements MediaProvider {
     }
 
     @Override
+    public Optional<byte[]> content(AssetRef ref, long maxBytes) {
+        Optional<ProviderAsset> a = read(ref.publicId());
+        if (a.isEmpty() || a.get().bytes() == null || a.get().bytes() > maxBytes) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(s3.getObjectAsBytes(g -> g.bucket(config.bucket()).key(ref.publicId())).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("read " + ref.publicId(), e);
+        }
+    }
+
+    @Override
     public ProviderAsset upload(UploadRequest request) {
         String key = request.ref().publicId();
         try {

@@ -55,7 +55,8 @@ public final class UploadCheck {
         };
     }
 
-    private static String sniff(byte[] b) {
+    /** {@code png}, {@code jpeg}, {@code gif}, {@code webp} or {@code svg} by the bytes' own magic, else null. */
+    public static String sniff(byte[] b) {
         if (starts(b, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a})) {
             return "png";
         }

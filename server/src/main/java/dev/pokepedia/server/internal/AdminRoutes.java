@@ -2,6 +2,7 @@ package dev.pokepedia.server.internal;
 
 import dev.pokepedia.core.Database;
 import dev.pokepedia.media.AssetManifest;
+import dev.pokepedia.medialibrary.MediaLibrary;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.server.AdminActions;
 import dev.pokepedia.server.ScheduleSummary;
@@ -54,10 +55,16 @@ public final class AdminRoutes {
     private final Templates templates = new Templates();
     private final SameOrigin sameOrigin;
     private final SyncService sync;
+    private final MediaLibraryPage mediaPage;
 
-    /** @param base the URL clients use for this server (the {@code --public-url}, else the bound address) */
-    public AdminRoutes(Database db, ServerOptions options, URI base, Queues queues, AdminActions actions, SyncService sync) {
+    /**
+     * @param base  the URL clients use for this server (the {@code --public-url}, else the bound address)
+     * @param media the media library its page shows, or null when none is configured
+     */
+    public AdminRoutes(Database db, ServerOptions options, URI base, Queues queues, AdminActions actions, SyncService sync,
+                       MediaLibrary media) {
         this.db = db;
+        this.mediaPage = media == null ? null : new MediaLibraryPage(media, this, templates, options.clock());
         this.sameOrigin = new SameOrigin(base);
         this.sync = sync;
         this.queues = queues;
@@ -101,6 +108,23 @@ public final class AdminRoutes {
         r.post("/admin/queues/{queue}/{op}", ctx -> admin.get().queue(ctx));
         r.post("/admin/media/retry-failed", ctx -> admin.get().retryFailed(ctx));
         r.post("/admin/schedules/{name}/{op}", ctx -> admin.get().schedule(ctx));
+        // the media library page (issue 17)
+        r.get("/admin/media-library", ctx -> admin.get().mediaPage().page(ctx));
+        r.get("/admin/media-library/grid", ctx -> admin.get().mediaPage().grid(ctx));
+        r.get("/admin/media-library/log", ctx -> admin.get().mediaPage().log(ctx));
+        r.get("/admin/media-library/watch", ctx -> admin.get().mediaPage().watch(ctx));
+        r.get("/admin/media-library/{id}/thumbnail", ctx -> admin.get().mediaPage().thumbnail(ctx));
+        r.post("/admin/media-library/upload", ctx -> admin.get().mediaPage().upload(ctx));
+        r.post("/admin/media-library/sync", ctx -> admin.get().mediaPage().sync(ctx));
+        r.post("/admin/media-library/{id}/tags", ctx -> admin.get().mediaPage().tags(ctx));
+        r.post("/admin/media-library/{id}/delete", ctx -> admin.get().mediaPage().delete(ctx));
+    }
+
+    private MediaLibraryPage mediaPage() {
+        if (mediaPage == null) {
+            throw ApiException.notFound("No media library is configured on this server (CLOUDINARY_URL or MEDIA_LIBRARY_S3_BUCKET).");
+        }
+        return mediaPage;
     }
 
     // --- pages ---
@@ -114,6 +138,7 @@ public final class AdminRoutes {
         Map<String, Object> model = panelModel();
         model.put("csrf", s.get().csrfToken());
         model.put("endpoints", endpoints());
+        model.put("mediaLibrary", mediaPage != null);
         html(ctx, 200, templates.render("admin/dashboard", model));
     }
 
@@ -361,16 +386,16 @@ public final class AdminRoutes {
         }
     }
 
-    private Optional<AdminAuth.Session> session(Context ctx) {
+    Optional<AdminAuth.Session> session(Context ctx) {
         return auth.verify(ctx.cookie(AdminAuth.SESSION_COOKIE));
     }
 
-    private AdminAuth.Session requireSession(Context ctx) {
+    AdminAuth.Session requireSession(Context ctx) {
         return session(ctx).orElseThrow(() -> ApiException.unauthorized("Log in first: no valid admin session (POST /admin/login)"));
     }
 
     /** A POST must carry a session and that session's CSRF token (form field {@code csrf} or header {@code X-CSRF-Token}). */
-    private AdminAuth.Session requirePost(Context ctx) {
+    AdminAuth.Session requirePost(Context ctx) {
         AdminAuth.Session s = requireSession(ctx);
         String token = ctx.header("X-CSRF-Token");
         if (token == null) {
@@ -400,7 +425,7 @@ public final class AdminRoutes {
         });
     }
 
-    private static void html(Context ctx, int status, String body) {
+    static void html(Context ctx, int status, String body) {
         ctx.status(status);
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(body);

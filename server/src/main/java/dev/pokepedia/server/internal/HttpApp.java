@@ -90,7 +90,8 @@ public final class HttpApp {
                 new MetricsRoute(registry, new DbMetrics(db, queues, registry)),
                 new OpenApi(base),
                 new Pages(),
-                options.adminEnabled() ? new AdminRoutes(db, options, app.baseUri, queues, actions, sync) : null,
+                options.adminEnabled() ? new AdminRoutes(db, options, app.baseUri, queues, actions, sync,
+                        media == null ? null : media.library()) : null,
                 new SyncRoutes(sync));
         app.ready.countDown();
         return app;
@@ -215,16 +216,9 @@ public final class HttpApp {
         // offline-first sync for apps (issue 16)
         SyncRoutes.register(r, () -> services.sync());
         // media library (issue 17): the webhook is authenticated by its signature, the rest by a bearer token
-        r.post("/api/media/webhooks/cloudinary", ctx -> media().webhook(ctx));
-        r.get("/api/media/stats", ctx -> media().stats(ctx));
-        r.get("/api/media/sync", ctx -> media().syncStatus(ctx));
-        r.post("/api/media/sync", ctx -> mediaCall(() -> media().sync(ctx)));
-        r.get("/api/media/{id}", ctx -> media().one(ctx));
-        r.get("/api/media", ctx -> media().list(ctx));
-        r.post("/api/media", ctx -> mediaCall(() -> media().upload(ctx)));
-        r.patch("/api/media/{id}", ctx -> mediaCall(() -> media().patch(ctx)));
-        r.delete("/api/media/{id}", ctx -> mediaCall(() -> media().deleteOne(ctx)));
-        r.delete("/api/media", ctx -> mediaCall(() -> media().deleteMany(ctx)));
+        for (MediaLibraryRoutes.Route route : MediaLibraryRoutes.ROUTES) {
+            r.addHttpHandler(route.method(), route.path(), ctx -> mediaCall(() -> route.call().handle(media(), ctx)));
+        }
 
         // admin dashboard
         AdminRoutes.register(r, () -> services.admin(), options);

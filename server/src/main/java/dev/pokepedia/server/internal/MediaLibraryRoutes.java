@@ -18,6 +18,7 @@ import dev.pokepedia.medialibrary.WebhookVerifier;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.queue.WorkerRuntime;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,8 +41,33 @@ import org.slf4j.LoggerFactory;
 public final class MediaLibraryRoutes implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaLibraryRoutes.class);
-    private static final Set<String> LIST_PARAMS = Set.of("limit", "page", "cursor", "folder", "tag", "type", "q", "sort",
+    static final Set<String> LIST_PARAMS = Set.of("limit", "page", "cursor", "folder", "tag", "type", "q", "sort",
             "deleted");
+    static final Set<String> DELETE_MANY_PARAMS = Set.of("public_ids", "resource_type", "force");
+
+    /** What a route does with the routes object and the request. */
+    public interface Call {
+        void handle(MediaLibraryRoutes routes, Context ctx) throws Exception;
+    }
+
+    /** One route: method and path in Javalin's syntax (the same {@code {name}} placeholders as OpenAPI). */
+    public record Route(HandlerType method, String path, Call call) {}
+
+    /**
+     * Every media library route. HttpApp registers exactly these, and a test checks that {@code /openapi.json}
+     * documents each one with its path parameters. Order matters: the fixed paths before {@code /api/media/{id}}.
+     */
+    public static final List<Route> ROUTES = List.of(
+            new Route(HandlerType.POST, "/api/media/webhooks/cloudinary", MediaLibraryRoutes::webhook),
+            new Route(HandlerType.GET, "/api/media/stats", MediaLibraryRoutes::stats),
+            new Route(HandlerType.GET, "/api/media/sync", MediaLibraryRoutes::syncStatus),
+            new Route(HandlerType.POST, "/api/media/sync", MediaLibraryRoutes::sync),
+            new Route(HandlerType.GET, "/api/media/{id}", MediaLibraryRoutes::one),
+            new Route(HandlerType.GET, "/api/media", MediaLibraryRoutes::list),
+            new Route(HandlerType.POST, "/api/media", MediaLibraryRoutes::upload),
+            new Route(HandlerType.PATCH, "/api/media/{id}", MediaLibraryRoutes::patch),
+            new Route(HandlerType.DELETE, "/api/media/{id}", MediaLibraryRoutes::deleteOne),
+            new Route(HandlerType.DELETE, "/api/media", MediaLibraryRoutes::deleteMany));
 
     private final MediaLibrary library;
     private final WebhookVerifier verifier;
@@ -53,6 +79,10 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         this.library = library;
         this.verifier = verifier;
         this.token = apiToken == null || apiToken.isBlank() ? null : apiToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public MediaLibrary library() {
+        return library;
     }
 
     public void webhook(Context ctx) {
@@ -228,7 +258,7 @@ public final class MediaLibraryRoutes implements AutoCloseable {
     /** DELETE /api/media?public_ids=a,b[&resource_type=image][&force=true]: per-id results. */
     public void deleteMany(Context ctx) {
         authorize(ctx);
-        Params p = new Params(ctx, Set.of("public_ids", "resource_type", "force"));
+        Params p = new Params(ctx, DELETE_MANY_PARAMS);
         String ids = p.single("public_ids");
         if (ids == null || ids.isBlank()) {
             throw ApiException.badParameter("public_ids", "public_ids: a comma-separated list is required");
