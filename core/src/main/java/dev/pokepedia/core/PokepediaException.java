@@ -53,4 +53,12 @@ public class PokepediaException extends RuntimeException {
     public String hint() {
         return hint == null ? "" : hint;
     }
+
+    /**
+     * Whether {@code t} is a failure this project classified on purpose (not {@link ErrorCode#INTERNAL}): a catch-all may
+     * log it in one line; anything else may be a bug and is logged with its stack trace.
+     */
+    public static boolean isExpected(Throwable t) {
+        return t instanceof PokepediaException p && p.code != ErrorCode.INTERNAL;
+    }
 }
