@@ -73,9 +73,7 @@ class PgListenerIT {
     @Test
     void deliversEveryChannelsNotificationsAndReopensALostConnectionSayingSo() throws Exception {
         Recorder r = new Recorder();
-        try (PgListener listener = new PgListener(config, List.of("t_a", "t_b"), "test notifications", PgListener.RECONNECT, r)) {
-            assertThat(listener.start(Duration.ofSeconds(10))).isTrue();
-            assertThat(r.next()).isEqualTo("listening");
+        try (PgListener listener = listening(r, "t_a", "t_b")) {
             notify("t_a", "one");
             notify("t_b", "two");
             assertThat(r.next()).isEqualTo("t_a:one");
@@ -94,9 +92,7 @@ class PgListenerIT {
     @Test
     void aFailingHandlerDoesNotStopTheListener() throws Exception {
         Recorder r = new Recorder();
-        try (PgListener listener = new PgListener(config, List.of("t_c"), "test notifications", PgListener.RECONNECT, r)) {
-            assertThat(listener.start(Duration.ofSeconds(10))).isTrue();
-            assertThat(r.next()).isEqualTo("listening");
+        try (PgListener listener = listening(r, "t_c")) {
             notify("t_c", "explode");
             notify("t_c", "after");
             assertThat(r.next()).isEqualTo("t_c:explode");
@@ -121,6 +117,14 @@ class PgListenerIT {
             assertThat(listener.listening()).isFalse();
         }
         assertThat(r.events).isEmpty();
+    }
+
+    /** A started listener that reported its first LISTEN. */
+    private static PgListener listening(Recorder r, String... channels) throws InterruptedException {
+        PgListener listener = new PgListener(config, List.of(channels), "test notifications", PgListener.RECONNECT, r);
+        assertThat(listener.start(Duration.ofSeconds(10))).isTrue();
+        assertThat(r.next()).isEqualTo("listening");
+        return listener;
     }
 
     private static void notify(String channel, String payload) throws SQLException {
