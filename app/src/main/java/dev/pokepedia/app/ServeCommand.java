@@ -1,6 +1,7 @@
 package dev.pokepedia.app;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.live.CrawlStatus;
 import dev.pokepedia.live.LiveConfig;
 import dev.pokepedia.live.LivePath;
 import dev.pokepedia.live.LiveQueues;
@@ -20,6 +21,7 @@ import dev.pokepedia.media.ObjectStores;
 import dev.pokepedia.queue.Queues;
 import dev.pokepedia.server.ActionUnavailableException;
 import dev.pokepedia.server.AdminActions;
+import dev.pokepedia.server.CrawlSummary;
 import dev.pokepedia.server.ScheduleSummary;
 import dev.pokepedia.server.AdminPassword;
 import dev.pokepedia.server.MediaLinks;
@@ -30,6 +32,7 @@ import dev.pokepedia.sync.SyncService;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -200,6 +203,12 @@ final class ServeCommand implements Callable<Integer> {
         public List<ScheduleSummary> schedules() {
             return scheduler.list().stream().map(s -> new ScheduleSummary(s.name(), s.cron(), s.task(), s.enabled(), s.nextRunAt(),
                     s.lastRunAt(), s.lastResult(), s.lastDuration(), s.lastError())).toList();
+        }
+
+        @Override
+        public Optional<CrawlSummary> crawl() {
+            CrawlStatus.Summary s = new CrawlStatus(db).summary();
+            return Optional.of(new CrawlSummary(s.documents(), s.lastCheckedAt(), s.changedLastHour()));
         }
     }
 

@@ -32,7 +32,7 @@ public final class DatabaseLocator {
                 try {
                     owned.close();
                 } catch (Exception e) {
-                    log.warn("Stopping the embedded Postgres failed: {}", e.toString());
+                    log.warn("Stopping the embedded Postgres failed", e);
                 }
             }
         }

@@ -53,4 +53,15 @@ public class PokepediaException extends RuntimeException {
     public String hint() {
         return hint == null ? "" : hint;
     }
+
+    /**
+     * Whether {@code t} is an expected, classified failure: a {@code PokepediaException} other than
+     * {@link ErrorCode#INTERNAL}, or a {@link java.sql.SQLException} that {@link SqlFailures} does not call a bug (the
+     * database gone, a deadlock). A catch-all may log it in one line; anything else may be a bug and is logged with its
+     * stack trace.
+     */
+    public static boolean isExpected(Throwable t) {
+        return t instanceof PokepediaException p ? p.code != ErrorCode.INTERNAL
+                : t instanceof java.sql.SQLException s && SqlFailures.family(s) != SqlFailures.Family.BUG;
+    }
 }

@@ -56,8 +56,8 @@ public final class SpriteHandler implements MessageHandler {
             count("already_stored");
             return;
         }
-        AssetSource source = sources.get(asset.assetKind());
-        CircuitBreaker<Object> breaker = breakers.computeIfAbsent(asset.assetKind(), k -> CircuitBreaker.builder()
+        AssetSource source = sources.get(asset.kind());
+        CircuitBreaker<Object> breaker = breakers.computeIfAbsent(asset.kind(), k -> CircuitBreaker.builder()
                 .withFailureThreshold(SOURCE_DOWN_AFTER).withDelay(SOURCE_DOWN_PAUSE).build());
         if (!breaker.tryAcquirePermit()) {
             // why: a source that failed many assets in a row (offline, blocked) would otherwise cost every one of

@@ -265,7 +265,7 @@ public final class MediaLibrary {
                         requestId, Map.of("result", outcome));
             }
         } catch (SQLException e) {
-            log.warn("deleted on the provider but the catalog could not record it; the next sync will: {}", e.getMessage());
+            log.warn("deleted on the provider but the catalog could not record it; the next sync will: {}", e.getMessage(), e);
         }
         return out;
     }
@@ -297,7 +297,7 @@ public final class MediaLibrary {
         } catch (SQLException e) {
             // why not fail: the provider has the change; the next reconcile records it
             log.warn("{} of {} reached the provider but not the catalog; the next sync repairs it: {}", operation,
-                    done.publicId(), e.getMessage());
+                    done.publicId(), e.getMessage(), e);
         }
         return done;
     }

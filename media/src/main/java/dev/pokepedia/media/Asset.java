@@ -5,32 +5,26 @@ package dev.pokepedia.media;
  *
  * @param path         object path, the upstream repository layout, e.g. {@code sprites/pokemon/25.png}
  * @param sourceUrl    the upstream URL as the documents reference it
- * @param kind         {@code sprite} or {@code cry}, as the {@code asset_kind} column holds it; {@link #assetKind()} is the
- *                     typed form (why still text: the HTTP source reads it as text until the shared HTTP client lands)
+ * @param kind         a sprite or a cry (the {@code asset_kind} column holds {@link AssetKind#sql()})
  * @param status       where the asset stands
  * @param storedSha256 hex SHA-256 of what is stored, or null if nothing is stored yet
  * @param missingFrom  the source that last reported it missing, or null
  * @param sourceStamp  how the source file looked when the stored SHA-256 was computed from it ({@link AssetSource}), or null
  */
-public record Asset(long id, String bucket, String path, String sourceUrl, String kind, AssetStatus status, String storedSha256,
+public record Asset(long id, String bucket, String path, String sourceUrl, AssetKind kind, AssetStatus status, String storedSha256,
                     String missingFrom, String sourceStamp) {
 
-    public Asset(long id, String bucket, String path, String sourceUrl, String kind, AssetStatus status, String storedSha256,
+    public Asset(long id, String bucket, String path, String sourceUrl, AssetKind kind, AssetStatus status, String storedSha256,
                  String missingFrom) {
         this(id, bucket, path, sourceUrl, kind, status, storedSha256, missingFrom, null);
     }
 
-    public Asset(long id, String bucket, String path, String sourceUrl, String kind, AssetStatus status, String storedSha256) {
+    public Asset(long id, String bucket, String path, String sourceUrl, AssetKind kind, AssetStatus status, String storedSha256) {
         this(id, bucket, path, sourceUrl, kind, status, storedSha256, null, null);
     }
 
     public static final String SPRITES_BUCKET = "pokedex-sprites";
     public static final String CRIES_BUCKET = "pokedex-cries";
-
-    /** The kind as a constant. */
-    public AssetKind assetKind() {
-        return AssetKind.fromSql(kind);
-    }
 
     /** Whether the manifest records this asset as stored. */
     public boolean stored() {

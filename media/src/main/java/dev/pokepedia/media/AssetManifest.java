@@ -38,7 +38,7 @@ public final class AssetManifest {
     private static final String ASSET_COLUMNS = "a.id, a.bucket, a.path, a.source_url, a.asset_kind, a.status, a.sha256, a.missing_from, a.source_stamp";
 
     private static Asset asset(ResultSet rs) throws SQLException {
-        return new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        return new Asset(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), AssetKind.fromSql(rs.getString(5)),
                 AssetStatus.fromSql(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9));
     }
 

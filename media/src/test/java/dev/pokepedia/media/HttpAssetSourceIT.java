@@ -113,7 +113,7 @@ class HttpAssetSourceIT {
         HttpAssetSource source = source(fast().withMirrorBase(null).withUserAgent("pokepedia-test/1"));
         RecordingSink sink = new RecordingSink();
 
-        source.deliver(List.of(new Asset(7, Asset.SPRITES_BUCKET, GIF_25, root + upstream, "sprite", AssetStatus.PENDING, null)), sink);
+        source.deliver(List.of(new Asset(7, Asset.SPRITES_BUCKET, GIF_25, root + upstream, AssetKind.SPRITE, AssetStatus.PENDING, null)), sink);
 
         assertThat(sink.found.get(7L)).isEqualTo(fixture(GIF_25));
         assertThat(hits).containsOnlyKeys(upstream);
@@ -598,12 +598,12 @@ class HttpAssetSourceIT {
 
     private static Asset sprite(long id, String path) {
         return new Asset(id, Asset.SPRITES_BUCKET, path, "https://raw.githubusercontent.com/PokeAPI/sprites/master/" + path,
-                "sprite", AssetStatus.PENDING, null);
+                AssetKind.SPRITE, AssetStatus.PENDING, null);
     }
 
     private static Asset cry(long id, String path) {
         return new Asset(id, Asset.CRIES_BUCKET, path, "https://raw.githubusercontent.com/PokeAPI/cries/main/" + path,
-                "cry", AssetStatus.PENDING, null);
+                AssetKind.CRY, AssetStatus.PENDING, null);
     }
 
     /** Runs deliver on its own thread, so the test can watch, release or interrupt it. */

@@ -71,18 +71,18 @@ class HttpSourceOptionsTest {
     @Test
     void urlsComeFromTheMirrorBaseWithOrWithoutTrailingSlashOrFromTheAsset() {
         Asset a = new Asset(1, Asset.SPRITES_BUCKET, "sprites/pokemon/female/25.png",
-                "https://raw.githubusercontent.com/PokeAPI/sprites/master/sprites/pokemon/female/25.png", "sprite", AssetStatus.PENDING, null);
+                "https://raw.githubusercontent.com/PokeAPI/sprites/master/sprites/pokemon/female/25.png", AssetKind.SPRITE, AssetStatus.PENDING, null);
         try (HttpAssetSource upstream = new HttpAssetSource(D);
              HttpAssetSource slash = new HttpAssetSource(D.withMirrorBase(URI.create("http://m.example.org/base/")));
              HttpAssetSource bare = new HttpAssetSource(D.withMirrorBase(URI.create("http://m.example.org")))) {
             assertThat(upstream.urlFor(a)).hasToString(a.sourceUrl());
             assertThat(slash.urlFor(a)).hasToString("http://m.example.org/base/sprites/pokemon/female/25.png");
             assertThat(bare.urlFor(a)).hasToString("http://m.example.org/sprites/pokemon/female/25.png");
-            Asset odd = new Asset(2, Asset.SPRITES_BUCKET, "sprites/pokemon/mr mime?.png", null, "sprite", AssetStatus.PENDING, null);
+            Asset odd = new Asset(2, Asset.SPRITES_BUCKET, "sprites/pokemon/mr mime?.png", null, AssetKind.SPRITE, AssetStatus.PENDING, null);
             assertThat(bare.urlFor(odd)).hasToString("http://m.example.org/sprites/pokemon/mr%20mime%3F.png");
             assertThatThrownBy(() -> upstream.urlFor(odd)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("has no source URL");
-            Asset escape = new Asset(3, Asset.SPRITES_BUCKET, "../secret.png", null, "sprite", AssetStatus.PENDING, null);
+            Asset escape = new Asset(3, Asset.SPRITES_BUCKET, "../secret.png", null, AssetKind.SPRITE, AssetStatus.PENDING, null);
             assertThatThrownBy(() -> bare.urlFor(escape)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'..' segment");
             assertThat(upstream.describe()).isEqualTo("upstream URLs over HTTP");

@@ -1,6 +1,7 @@
 package dev.pokepedia.server;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Operator actions the dashboard triggers that belong to other parts of the system (the crawler's seed, the verifier,
@@ -21,6 +22,11 @@ public interface AdminActions {
     /** The schedules and how their last runs went, by name; none where no scheduler is wired. */
     default List<ScheduleSummary> schedules() {
         return List.of();
+    }
+
+    /** How far the crawler is; empty where no crawler is wired (the dashboard then shows no crawler line). */
+    default Optional<CrawlSummary> crawl() {
+        return Optional.empty();
     }
 
     /** Actions that are not available in this process: each throws {@link ActionUnavailableException}. */

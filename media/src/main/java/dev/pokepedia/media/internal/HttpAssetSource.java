@@ -220,10 +220,10 @@ public final class HttpAssetSource implements AssetSource, AutoCloseable {
     }
 
     private static Wanted wanted(Asset asset) {
-        return switch (asset.kind() == null ? "" : asset.kind()) {
-            case "sprite" -> Wanted.bytes("an image", "image/*, */*;q=0.8");
-            case "cry" -> Wanted.bytes("audio", "audio/*, */*;q=0.8");
-            default -> Wanted.bytes("the file", "*/*");
+        return switch (asset.kind()) {
+            case SPRITE -> Wanted.bytes("an image", "image/*, */*;q=0.8");
+            case CRY -> Wanted.bytes("audio", "audio/*, */*;q=0.8");
+            case null -> Wanted.bytes("the file", "*/*");
         };
     }
 

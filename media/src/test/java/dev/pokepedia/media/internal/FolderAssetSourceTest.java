@@ -3,6 +3,7 @@ package dev.pokepedia.media.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pokepedia.media.Asset;
+import dev.pokepedia.media.AssetKind;
 import dev.pokepedia.media.AssetStatus;
 import dev.pokepedia.media.AssetSource;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ class FolderAssetSourceTest {
     Path tmp;
 
     private static Asset sprite(long id, String path) {
-        return new Asset(id, Asset.SPRITES_BUCKET, path, null, "sprite", AssetStatus.PENDING, null);
+        return new Asset(id, Asset.SPRITES_BUCKET, path, null, AssetKind.SPRITE, AssetStatus.PENDING, null);
     }
 
     /** Outcome per path: "found:<size>", "missing" or "failed:<message>". */

@@ -2,6 +2,7 @@ package dev.pokepedia.queue.internal;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
+import dev.pokepedia.core.PokepediaException;
 import dev.failsafe.RetryPolicy;
 import dev.pokepedia.core.Backoff;
 import dev.pokepedia.queue.PermanentFailureException;
@@ -345,8 +346,14 @@ public final class QueueWorker {
             acked.increment(done.size());
         } catch (FailsafeException | QueueException e) {
             ackFailed.increment(ids.size());
-            log.warn("Queue '{}': could not delete {} finished messages ({}); they will be delivered again after their visibility timeout",
-                    queue, ids.size(), e.getMessage());
+            Throwable cause = e instanceof FailsafeException && e.getCause() != null ? e.getCause() : e;
+            if (PokepediaException.isExpected(cause)) {
+                log.warn("Queue '{}': could not delete {} finished messages ({}); they will be delivered again after their visibility timeout",
+                        queue, ids.size(), cause.getMessage());
+            } else {
+                log.warn("Queue '{}': could not delete {} finished messages; they will be delivered again after their visibility timeout",
+                        queue, ids.size(), cause);
+            }
         }
     }
 

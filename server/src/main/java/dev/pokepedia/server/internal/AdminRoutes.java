@@ -1,6 +1,7 @@
 package dev.pokepedia.server.internal;
 
 import dev.pokepedia.core.Database;
+import dev.pokepedia.corpus.CorpusStatus;
 import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.medialibrary.MediaLibrary;
 import dev.pokepedia.queue.Queues;
@@ -14,9 +15,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +44,7 @@ public final class AdminRoutes {
             + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
     private final Database db;
+    private final CorpusStatus corpus;
     private final Queues queues;
     private final AdminActions actions;
     private final AdminAuth auth;
@@ -65,6 +64,7 @@ public final class AdminRoutes {
                        MediaLibrary media) {
         this.db = db;
         this.mediaPage = media == null ? null : new MediaLibraryPage(media, this, templates, options.clock());
+        this.corpus = new CorpusStatus(db);
         this.sameOrigin = new SameOrigin(base);
         this.sync = sync;
         this.queues = queues;
@@ -137,7 +137,7 @@ public final class AdminRoutes {
         }
         Map<String, Object> model = panelModel();
         model.put("csrf", s.get().csrfToken());
-        model.put("endpoints", endpoints());
+        model.put("endpoints", corpus.endpoints());
         model.put("mediaLibrary", mediaPage != null);
         html(ctx, 200, templates.render("admin/dashboard", model));
     }
@@ -152,7 +152,7 @@ public final class AdminRoutes {
         model.put("csrf", s.csrfToken());
         switch (name) {
             case "queues" -> model.put("queues", dashboard.queues());
-            case "sync" -> model.put("sync", dashboard.sync());
+            case "sync" -> model.put("sync", dashboard.sync(actions.crawl()));
             case "appsync" -> model.put("appsync", appSync());
             case "media" -> model.put("buckets", dashboard.media());
             case "schedules" -> model.put("schedules", dashboard.schedules(actions.schedules()));
@@ -165,7 +165,7 @@ public final class AdminRoutes {
     private Map<String, Object> panelModel() throws SQLException {
         Map<String, Object> model = new HashMap<>();
         model.put("queues", dashboard.queues());
-        model.put("sync", dashboard.sync());
+        model.put("sync", dashboard.sync(actions.crawl()));
         model.put("appsync", appSync());
         model.put("buckets", dashboard.media());
         List<ScheduleSummary> schedules = actions.schedules();
@@ -321,7 +321,11 @@ public final class AdminRoutes {
             } catch (Exception e) {
                 String msg = e instanceof dev.pokepedia.core.PokepediaException p && !p.hint().isEmpty() ? e.getMessage() + ". " + p.hint()
                         : String.valueOf(e.getMessage());
-                log.warn("admin action '{}' failed: {}", what, e.toString());
+                if (dev.pokepedia.core.PokepediaException.isExpected(e)) {
+                    log.warn("admin action '{}' failed: {}", what, e.toString());
+                } else {
+                    log.warn("admin action '{}' failed", what, e); // why: a bug must keep its stack trace
+                }
                 actionLog.record(what, msg, true);
             }
         });
@@ -410,19 +414,6 @@ public final class AdminRoutes {
 
     private boolean knownQueue(String queue) {
         return queues.list().stream().anyMatch(q -> q.name().equals(queue));
-    }
-
-    private List<String> endpoints() {
-        return db.withConnection("listing the endpoints", c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT endpoint FROM pokepedia_endpoints ORDER BY 1");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        });
     }
 
     static void html(Context ctx, int status, String body) {

@@ -2,17 +2,15 @@ package dev.pokepedia.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pokepedia.core.Database;
+import dev.pokepedia.corpus.CorpusStatus;
 import dev.pokepedia.media.AssetManifest;
 import dev.pokepedia.queue.ArchivedMessage;
 import dev.pokepedia.queue.QueueStats;
 import dev.pokepedia.queue.QueueThroughput;
 import dev.pokepedia.queue.Queues;
+import dev.pokepedia.server.CrawlSummary;
 import dev.pokepedia.server.ScheduleSummary;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** What the admin panels show, read from the shared database (so every process shows the same numbers). */
 public final class Dashboard {
@@ -47,17 +46,17 @@ public final class Dashboard {
     static final int CHART_WIDTH = 360;
     static final int CHART_HEIGHT = 60;
 
-    private final Database db;
+    private final CorpusStatus corpus;
     private final AssetManifest manifest;
     private final Queues queues;
     private final Clock clock;
 
     public Dashboard(Database db, Queues queues, Clock clock) {
-        this(db, new AssetManifest(db), queues, clock);
+        this(new CorpusStatus(db), new AssetManifest(db), queues, clock);
     }
 
-    Dashboard(Database db, AssetManifest manifest, Queues queues, Clock clock) {
-        this.db = db;
+    Dashboard(CorpusStatus corpus, AssetManifest manifest, Queues queues, Clock clock) {
+        this.corpus = corpus;
         this.manifest = manifest;
         this.queues = queues;
         this.clock = clock;
@@ -94,74 +93,42 @@ public final class Dashboard {
         return out;
     }
 
-    public SyncView sync() {
-        return db.withConnection("reading the sync panel", this::sync);
-    }
-
-    private SyncView sync(Connection c) throws SQLException {
+    /** @param crawl the crawler's progress, where one is wired */
+    public SyncView sync(Optional<CrawlSummary> crawl) {
         List<TypeRow> rows = new ArrayList<>();
         long stored = 0;
         long listed = 0;
         long upstream = 0;
-        RunView run = null;
-        String crawl = null;
-        {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT coalesce(e.endpoint, r.resource_type), coalesce(r.n, 0), e.upstream_count
-                      FROM pokepedia_endpoints e
-                      FULL JOIN (SELECT resource_type, count(*) AS n FROM pokeapi_resources
-                                  WHERE deleted_at IS NULL GROUP BY 1) r
-                        ON r.resource_type = e.endpoint
-                     ORDER BY 1""");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long n = rs.getLong(2);
-                    Long up = rs.getObject(3) == null ? null : rs.getLong(3);
-                    rows.add(new TypeRow(rs.getString(1), n, up, up != null && n < up));
-                    stored += n;
-                    listed += up == null ? 0 : n;
-                    upstream += up == null ? 0 : up;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, source, status, started_at, finished_at, report, error
-                      FROM pokepedia_import_runs ORDER BY id DESC LIMIT 1""");
-                 ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    run = run(rs);
-                }
-            }
-            if (exists(c, "pokepedia_crawl_state")) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT count(*), max(checked_at), count(*) FILTER (WHERE changed_at > now() - interval '1 hour') FROM pokepedia_crawl_state");
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    Timestamp last = rs.getTimestamp(2);
-                    crawl = rs.getLong(1) == 0 ? "no document crawled yet"
-                            : rs.getLong(1) + " documents crawled, last check " + Formats.ago(last.toInstant(), clock.instant())
-                              + ", " + rs.getLong(3) + " changed in the last hour";
-                }
-            }
+        for (CorpusStatus.TypeCount t : corpus.typeCounts()) {
+            Long up = t.upstream();
+            rows.add(new TypeRow(t.type(), t.stored(), up, up != null && t.stored() < up));
+            stored += t.stored();
+            listed += up == null ? 0 : t.stored();
+            upstream += up == null ? 0 : up;
         }
-        return new SyncView(rows, stored, listed, upstream, run, crawl);
+        RunView run = corpus.lastImport().map(this::run).orElse(null);
+        String line = crawl.map(s -> s.documents() == 0 ? "no document crawled yet"
+                : s.documents() + " documents crawled, last check " + Formats.ago(s.lastCheckedAt(), clock.instant())
+                  + ", " + s.changedLastHour() + " changed in the last hour").orElse(null);
+        return new SyncView(rows, stored, listed, upstream, run, line);
     }
 
-    private RunView run(ResultSet rs) throws SQLException {
-        Instant started = rs.getTimestamp(4).toInstant();
-        Timestamp finished = rs.getTimestamp(5);
+    private RunView run(CorpusStatus.ImportRunSummary r) {
+        Instant started = r.startedAt();
+        Instant finished = r.finishedAt();
         String took = finished == null ? "running for " + Formats.duration(Duration.between(started, clock.instant()).toSeconds())
-                : Formats.duration(Duration.between(started, finished.toInstant()).toMillis() / 1000.0);
+                : Formats.duration(Duration.between(started, finished).toMillis() / 1000.0);
         String totals = "";
         List<String> changed = new ArrayList<>();
-        String report = rs.getString(6);
+        String report = r.report();
         if (report != null) {
             try {
-                JsonNode r = Json.MAPPER.readTree(report);
-                JsonNode t = r.path("total");
+                JsonNode j = Json.MAPPER.readTree(report);
+                JsonNode t = j.path("total");
                 totals = t.path("added").asLong() + " added, " + t.path("changed").asLong() + " changed, "
                         + t.path("unchanged").asLong() + " unchanged, " + t.path("removed").asLong() + " removed, "
                         + t.path("invalid").asLong() + " invalid";
-                r.path("changes").properties().forEach(e -> {
+                j.path("changes").properties().forEach(e -> {
                     JsonNode n = e.getValue();
                     long a = n.path("added").asLong();
                     long ch = n.path("changed").asLong();
@@ -174,8 +141,7 @@ public final class Dashboard {
                 totals = "report unreadable";
             }
         }
-        return new RunView(rs.getLong(1), rs.getString(2), rs.getString(3), Formats.ago(started, clock.instant()), took, totals, changed,
-                rs.getString(7));
+        return new RunView(r.id(), r.source(), r.status(), Formats.ago(started, clock.instant()), took, totals, changed, r.error());
     }
 
     public List<BucketRow> media() {
@@ -196,18 +162,10 @@ public final class Dashboard {
     public List<ErrorView> errors(List<ActionLog.Entry> actions, List<ScheduleSummary> schedules) throws SQLException {
         List<ErrorView> out = new ArrayList<>();
         Instant now = clock.instant();
-        db.withConnection("reading the failed import runs", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, source, coalesce(finished_at, started_at), error FROM pokepedia_import_runs WHERE status = 'failed' ORDER BY id DESC LIMIT 5");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Instant at = rs.getTimestamp(3).toInstant();
-                    out.add(new ErrorView(Formats.ago(at, now), "import run " + rs.getLong(1) + " (" + Text.clip(rs.getString(2)) + ")",
-                            Text.clip(rs.getString(4)), at));
-                }
-            }
-            return null;
-        });
+        for (CorpusStatus.ImportRunSummary r : corpus.failedImports(5)) {
+            Instant at = r.lastSeenAt();
+            out.add(new ErrorView(Formats.ago(at, now), "import run " + r.id() + " (" + Text.clip(r.source()) + ")", Text.clip(r.error()), at));
+        }
         for (AssetManifest.FailedAsset a : manifest.recentlyFailed(5)) {
             out.add(new ErrorView(Formats.ago(a.at(), now), "asset " + a.where() + " (attempt " + a.attempts() + ")", Text.clip(a.error()), a.at()));
         }
@@ -226,15 +184,5 @@ public final class Dashboard {
         }
         out.sort(Comparator.comparing(ErrorView::when).reversed());
         return out.size() > 15 ? out.subList(0, 15) : out;
-    }
-
-    private static boolean exists(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
     }
 }

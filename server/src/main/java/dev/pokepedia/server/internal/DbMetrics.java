@@ -89,7 +89,11 @@ public final class DbMetrics {
             assets.register(a, true);
             assetBytes.register(b, true);
         } catch (SQLException | RuntimeException e) {
-            log.warn("metrics: reading the database failed: {}", e.toString());
+            if (dev.pokepedia.core.PokepediaException.isExpected(e)) {
+                log.warn("metrics: reading the database failed: {}", e.toString());
+            } else {
+                log.warn("metrics: reading the database failed", e); // why: a bug must keep its stack trace
+            }
         }
     }
 

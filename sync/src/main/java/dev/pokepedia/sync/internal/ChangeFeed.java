@@ -2,30 +2,21 @@ package dev.pokepedia.sync.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
 import dev.pokepedia.core.DatabaseConfig;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.pokepedia.core.PgListener;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LISTENs on {@value #CHANNEL} with one dedicated connection per process and hands each notification
- * ({@code {"user": …, "version": …}}, sent by sync_apply on commit) to that user's subscribers. Works across processes
- * because the notification comes from Postgres. Modelled on the queue's NotificationHub, which wakes waiters per queue
- * rather than calling subscribers, so it is not reused as is.
+ * LISTENs on {@value #CHANNEL} with one dedicated connection per process (core's {@link PgListener}, which also
+ * reconnects) and hands each notification ({@code {"user": …, "version": …}}, sent by sync_apply on commit) to that
+ * user's subscribers. Works across processes because the notification comes from Postgres.
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -33,32 +24,23 @@ public final class ChangeFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final DatabaseConfig config;
     private final Map<String, Set<LongConsumer>> subscribers = new ConcurrentHashMap<>();
-    private final CountDownLatch firstAttempt = new CountDownLatch(1);
-    private volatile Thread thread;
-    private volatile boolean listening;
-    private volatile boolean closed;
+    private final PgListener listener;
 
     public ChangeFeed(DatabaseConfig config) {
-        this.config = config;
+        // why nothing on listening() after a loss (as before): a stream announces only the pushes seen while listening;
+        // one missed meanwhile reaches the client with the next push or its own pull
+        this.listener = new PgListener(config, List.of(CHANNEL), "sync changes", PgListener.RECONNECT,
+                (channel, payload) -> dispatch(payload));
     }
 
     /** Starts the listener and waits up to {@code timeout} for its first LISTEN; returns whether it listens. */
-    public synchronized boolean start(Duration timeout) {
-        if (thread == null) {
-            thread = Thread.ofPlatform().daemon().name("pokepedia-sync-listener").start(this::run);
-        }
-        try {
-            firstAttempt.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return listening;
+    public boolean start(Duration timeout) {
+        return listener.start(timeout);
     }
 
     public boolean listening() {
-        return listening;
+        return listener.listening();
     }
 
     public AutoCloseable subscribe(String user, LongConsumer onVersion) {
@@ -92,81 +74,8 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    private void run() {
-        RetryPolicy<Connection> reconnect = RetryPolicy.<Connection>builder()
-                .handle(SQLException.class)
-                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
-                .withMaxRetries(-1)
-                .abortIf((c, e) -> closed)
-                .onFailedAttempt(e -> {
-                    firstAttempt.countDown();
-                    if (e.getAttemptCount() == 1 || e.getAttemptCount() % 20 == 0) {
-                        log.warn("Cannot LISTEN for sync changes ({}); event streams stay quiet meanwhile, retrying",
-                                e.getLastException().getMessage());
-                    }
-                })
-                .build();
-        while (!closed) {
-            Connection c = null;
-            try {
-                c = Failsafe.with(reconnect).get(this::connect);
-                listening = true;
-                firstAttempt.countDown();
-                pump(c);
-            } catch (FailsafeException e) {
-                // aborted because closed, or interrupted
-            } catch (SQLException e) {
-                if (!closed) {
-                    log.warn("Lost the sync change connection ({}); reconnecting", e.getMessage());
-                }
-            } finally {
-                listening = false;
-                if (c != null) {
-                    try {
-                        c.close();
-                    } catch (SQLException ignored) {
-                        // closing a broken connection
-                    }
-                }
-            }
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        Connection c = config.connect();
-        try (Statement st = c.createStatement()) {
-            st.execute("LISTEN " + CHANNEL);
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        return c;
-    }
-
-    private void pump(Connection c) throws SQLException {
-        PGConnection pg = c.unwrap(PGConnection.class);
-        while (!closed) {
-            // why a timeout: to notice close() within half a second
-            PGNotification[] got = pg.getNotifications(500);
-            if (got != null) {
-                for (PGNotification n : got) {
-                    dispatch(n.getParameter());
-                }
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        listener.close();
     }
 }
