@@ -37,8 +37,7 @@ class CatalogQueryIT {
                     1_700_000_000L + i, i % 5 == 0 ? "five" : "other");
             r.displayName = i == 7 ? "Pikachu's 100% \"shiny\"" : null;
         }
-        provider = MediaProviders.cloudinary(new CloudinaryConfig(FakeCloudinary.CLOUD, FakeCloudinary.API_KEY,
-                FakeCloudinary.API_SECRET, fake.base(), null), clock, d -> clock.advance(d), Duration.ofHours(2));
+        provider = fake.provider(clock, Duration.ofHours(2));
         library = new MediaLibrary(db.database(), provider);
         library.reconcile(ReconcileOptions.defaults());
     }

@@ -36,8 +36,7 @@ class NotificationsIT {
     @BeforeAll
     static void start() {
         fake = new FakeCloudinary(clock).start();
-        provider = MediaProviders.cloudinary(new CloudinaryConfig(FakeCloudinary.CLOUD, FakeCloudinary.API_KEY,
-                FakeCloudinary.API_SECRET, fake.base(), null), clock, d -> clock.advance(d), Duration.ofHours(2));
+        provider = fake.provider(clock, Duration.ofHours(2));
         library = new MediaLibrary(db.database(), provider);
     }
 

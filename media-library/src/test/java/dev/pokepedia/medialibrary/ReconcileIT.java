@@ -38,8 +38,7 @@ class ReconcileIT {
     }
 
     private MediaProvider provider(Duration maxWait) {
-        return MediaProviders.cloudinary(new CloudinaryConfig(FakeCloudinary.CLOUD, FakeCloudinary.API_KEY,
-                FakeCloudinary.API_SECRET, fake.base(), null), clock, d -> clock.advance(d), maxWait);
+        return fake.provider(clock, maxWait);
     }
 
     @AfterEach

@@ -59,8 +59,7 @@ class ReconcileKillIT {
             assertThat(count("SELECT count(*) FROM media_assets WHERE deleted_at IS NULL")).isEqualTo(75);
             assertThat(count("SELECT count(*) FROM media_sync_runs WHERE status = 'running'")).isEqualTo(1);
 
-            try (MediaProvider provider = MediaProviders.cloudinary(new CloudinaryConfig(FakeCloudinary.CLOUD, FakeCloudinary.API_KEY,
-                    FakeCloudinary.API_SECRET, fake.base(), null))) {
+            try (MediaProvider provider = MediaProviders.cloudinary(fake.config())) {
                 ReconcileReport rerun = new MediaLibrary(db.database(), provider).reconcile(ReconcileOptions.defaults().withBatchSize(25));
                 assertThat(rerun.resumed()).isTrue();
                 assertThat(rerun.complete()).isTrue();

@@ -98,6 +98,19 @@ public final class FakeCloudinary implements AutoCloseable {
         return this;
     }
 
+    /** Credentials and base URL of this fake, as an app's CLOUDINARY_URL would give them. */
+    public dev.pokepedia.medialibrary.CloudinaryConfig config() {
+        return new dev.pokepedia.medialibrary.CloudinaryConfig(CLOUD, API_KEY, API_SECRET, base(), null);
+    }
+
+    /**
+     * The Cloudinary provider against this fake, waiting through {@code clock} (a rate-limit wait advances it) and
+     * giving up on waits over {@code maxWait}.
+     */
+    public dev.pokepedia.medialibrary.MediaProvider provider(dev.pokepedia.testkit.SettableClock clock, java.time.Duration maxWait) {
+        return dev.pokepedia.medialibrary.MediaProviders.cloudinary(config(), clock, clock::advance, maxWait);
+    }
+
     public URI base() {
         return URI.create("http://127.0.0.1:" + app.port());
     }
