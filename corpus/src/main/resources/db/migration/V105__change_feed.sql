@@ -93,7 +93,9 @@ BEGIN
     PERFORM pokepedia_feed_add('d', (SELECT array_agg(n.resource_type || '/' || n.resource_key)
                                        FROM after_rows n JOIN before_rows o USING (resource_type, resource_key)
                                       WHERE n.sha256 IS DISTINCT FROM o.sha256 OR n.name IS DISTINCT FROM o.name
-                                         OR (n.deleted_at IS NULL) <> (o.deleted_at IS NULL)));
+                                         OR (n.deleted_at IS NULL) <> (o.deleted_at IS NULL)
+                                         -- why last: a hand edit of data alone; jsonb comparison is costly on big documents
+                                         OR n.data IS DISTINCT FROM o.data));
     RETURN NULL;
 END
 $fn$;
