@@ -45,6 +45,14 @@ public final class PokedexApi {
     }
 
     public void list(Context ctx) throws SQLException {
+        PokedexMemory.Snapshot cached = memory == null ? null : memory.pokedex();
+        // why the raw target: the answer depends only on it and the snapshot; a bad parameter is never kept (it throws)
+        String target = cached == null ? null : ctx.path() + "?" + ctx.queryString();
+        Representation hit = cached == null ? null : cached.answer(target);
+        if (hit != null) {
+            Responder.send(ctx, hit, Responder.API_CACHE);
+            return;
+        }
         PokedexStore.Kind kind = kind(ctx);
         Set<String> allowed = new java.util.HashSet<>(Set.of("limit", "offset", "sort", "name"));
         switch (kind.name()) {
@@ -83,7 +91,11 @@ public final class PokedexApi {
             b.append(i == 0 ? "" : ",").append(rows.get(i));
         }
         b.append("]}");
-        Responder.send(ctx, Representation.json(Json.utf8(b.toString())), Responder.API_CACHE);
+        Representation r = Representation.json(Json.utf8(b.toString()));
+        if (cached != null && snapshot == cached) {
+            cached.keep(target, r);
+        }
+        Responder.send(ctx, r, Responder.API_CACHE);
     }
 
     public void one(Context ctx) throws SQLException {

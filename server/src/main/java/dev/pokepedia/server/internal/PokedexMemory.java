@@ -23,7 +23,20 @@ public final class PokedexMemory {
     record KindRows(List<PokedexStore.Row> rows, Map<Integer, PokedexStore.Row> byId, Map<String, PokedexStore.Row> byName) {}
 
     /** A consistent copy of all projections (read in one repeatable-read transaction). */
-    public record Snapshot(Map<String, KindRows> kinds, Set<String> typeNames) {
+    public record Snapshot(Map<String, KindRows> kinds, Set<String> typeNames, Map<String, Representation> answers) {
+        static final int MAX_ANSWERS = 4096;
+
+        /** A finished answer for a request target, made from this snapshot (bounded; dropped with the snapshot). */
+        public Representation answer(String target) {
+            return answers.get(target);
+        }
+
+        public void keep(String target, Representation r) {
+            if (answers.size() < MAX_ANSWERS) {
+                answers.put(target, r);
+            }
+        }
+
         public PokedexStore.Row one(PokedexStore.Kind kind, String idOrName) {
             KindRows k = kinds.get(kind.name());
             return ResourceStore.isKey(idOrName) ? k.byId().get(Integer.parseInt(idOrName)) : k.byName().get(idOrName);
@@ -108,7 +121,7 @@ public final class PokedexMemory {
                 kinds.put(k.name(), new KindRows(List.copyOf(rows), Map.copyOf(byId), Map.copyOf(byName)));
             }
             Set<String> typeNames = new TreeSet<>(kinds.get(PokedexStore.TYPES.name()).byName().keySet());
-            return new Snapshot(Map.copyOf(kinds), java.util.Collections.unmodifiableSet(typeNames));
+            return new Snapshot(Map.copyOf(kinds), java.util.Collections.unmodifiableSet(typeNames), new java.util.concurrent.ConcurrentHashMap<>());
         } finally {
             c.rollback();
             c.setReadOnly(false);
