@@ -85,26 +85,77 @@ final class BenchCommand implements Callable<Integer> {
         java.util.List<String> paths = new java.util.ArrayList<>(java.util.List.of("/api/v2/pokemon/25/", "/api/v2/pokemon/?limit=100&offset=200",
                 "/pokedex/pokemon?type=fire&sort=-total_base_stat", "/storage/v1/object/public/pokedex-cries/cries/pokemon/latest/25.ogg"));
 
+        @Option(names = "--random", description = "Also measure random realistic URLs (issue 18 mix), each request a different one, "
+                + "and (with a started server) the freshness of writes across two servers.")
+        boolean random;
+
+        @Option(names = "--random-clients", split = ",", paramLabel = "N", description = "Client counts of the random phase (default: --clients).")
+        java.util.List<Integer> randomClients;
+
+        @Option(names = "--freshness", defaultValue = "200", description = "Writes sampled for the freshness figure with --random (default ${DEFAULT-VALUE}; 0 skips it).")
+        int freshness;
+
+        @Option(names = "--baseline", description = "With --random: also measure a server reading the database per request (--cache-mb 0, "
+                + "no response cache) in the same run, for a same-machine-load ratio.")
+        boolean baseline;
+
+        @Option(names = "--cache-mb", defaultValue = "1024", description = "Memory budget of the started servers (default ${DEFAULT-VALUE}).")
+        int cacheMb;
+
         @Override
         public Integer call() throws Exception {
             if (target != null) {
-                measure(target);
+                measure(target, null);
                 return 0;
             }
             var settings = global.settings();
+            var options = dev.pokepedia.server.ServerOptions.defaults().withPort(0).withDocumentCacheMb(cacheMb);
             try (var opened = settings.openDatabase();
                  var store = dev.pokepedia.media.ObjectStores.open(storage, settings.dataDir(), settings.env());
-                 var server = dev.pokepedia.server.PokepediaServer.builder(opened.db())
-                         .options(dev.pokepedia.server.ServerOptions.defaults().withPort(0)).objectStore(store).start()) {
-                measure(server.baseUri());
+                 var server = dev.pokepedia.server.PokepediaServer.builder(opened.db()).options(options).objectStore(store).start();
+                 // why a second server: freshness counts only when every serve process has the write
+                 var second = random ? dev.pokepedia.server.PokepediaServer.builder(opened.db()).options(options).objectStore(store).start() : null;
+                 var sql = random && baseline ? dev.pokepedia.server.PokepediaServer.builder(opened.db())
+                         .options(options.withDocumentCacheMb(0).withResponseCacheTtl(java.time.Duration.ZERO)).objectStore(store).start() : null) {
+                long started = System.nanoTime();
+                while (cacheMb > 0 && !(server.servingFromMemory() && (second == null || second.servingFromMemory()))) {
+                    if (System.nanoTime() - started > 600_000_000_000L) {
+                        throw new IllegalStateException("the servers did not finish loading memory within 10 minutes");
+                    }
+                    Thread.sleep(200);
+                }
+                System.err.printf("servers warm after %.1f s%n", (System.nanoTime() - started) / 1e9);
+                measure(server.baseUri(), sql == null ? null : sql.baseUri());
+                if (random && freshness > 0) {
+                    dev.pokepedia.app.bench.FreshnessProbe.run(opened.db(), java.util.List.of(server.baseUri(), second.baseUri()), freshness, System.err)
+                            .print(2, System.out);
+                }
             }
             return 0;
         }
 
-        private void measure(java.net.URI base) throws Exception {
+        private void measure(java.net.URI base, java.net.URI baselineServer) throws Exception {
             var bench = new dev.pokepedia.app.bench.ServeBenchmark(base, clients, java.time.Duration.ofSeconds(warmup),
                     java.time.Duration.ofSeconds(seconds), System.err);
-            dev.pokepedia.app.bench.ServeBenchmark.print(bench.run(paths), clients, System.out);
+            var results = new java.util.ArrayList<>(bench.run(paths));
+            if (random) {
+                var urls = dev.pokepedia.app.bench.RandomUrls.from(base);
+                for (int n : randomClients == null ? java.util.List.of(clients) : randomClients) {
+                    results.add(rename(new dev.pokepedia.app.bench.ServeBenchmark(base, n, java.time.Duration.ofSeconds(warmup),
+                            java.time.Duration.ofSeconds(seconds), System.err).runRandom("random", urls), "random URLs, memory, " + n + " clients"));
+                    if (baselineServer != null) {
+                        var sqlUrls = dev.pokepedia.app.bench.RandomUrls.from(baselineServer);
+                        results.add(rename(new dev.pokepedia.app.bench.ServeBenchmark(baselineServer, n, java.time.Duration.ofSeconds(warmup),
+                                java.time.Duration.ofSeconds(seconds), System.err).runRandom("random", sqlUrls), "random URLs, SQL per request, " + n + " clients"));
+                    }
+                }
+            }
+            dev.pokepedia.app.bench.ServeBenchmark.print(results, clients, System.out);
+        }
+
+        private static dev.pokepedia.app.bench.ServeBenchmark.Result rename(dev.pokepedia.app.bench.ServeBenchmark.Result r, String label) {
+            return new dev.pokepedia.app.bench.ServeBenchmark.Result(label, r.requests(), r.failures(), r.seconds(), r.p50Ms(), r.p90Ms(),
+                    r.p99Ms(), r.maxMs(), r.bytes());
         }
     }
 

@@ -76,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db-pool", defaultValue = "16", paramLabel = "N", description = "Database connections (default ${DEFAULT-VALUE}).")
     int dbPool;
 
-    @Option(names = "--cache-mb", defaultValue = "128", paramLabel = "MB", description = "Memory for rendered documents (default ${DEFAULT-VALUE}).")
+    @Option(names = "--cache-mb", defaultValue = "1024", paramLabel = "MB", description = "Memory for serving from memory: rendered documents with their gzip form (the full corpus takes about 400 MB; default ${DEFAULT-VALUE}; 0 reads the database per request).")
     int cacheMb;
 
     @Option(names = "--response-cache-ms", defaultValue = "1000", paramLabel = "MS",

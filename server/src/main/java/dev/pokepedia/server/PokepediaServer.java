@@ -63,6 +63,14 @@ public final class PokepediaServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Whether documents, lists and Pokédex queries are answered from memory: the change feed is connected and the
+     * in-memory copy is loaded (false with {@code --cache-mb 0}, while warming up, and while the feed is reconnecting).
+     */
+    public boolean servingFromMemory() {
+        return app.memoryWarm();
+    }
+
     /** Where workers and other components of this process register their meters, so {@code /metrics} shows them. */
     public PrometheusMeterRegistry meterRegistry() {
         return registry;

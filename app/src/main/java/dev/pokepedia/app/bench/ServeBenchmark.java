@@ -46,13 +46,24 @@ public final class ServeBenchmark {
         this.log = log;
     }
 
+    /**
+     * Random realistic traffic: each request of each client a different URL from {@code urls} (warm-up, then measured),
+     * reported as one row named {@code label}.
+     */
+    public Result runRandom(String label, java.util.function.Supplier<String> urls) throws Exception {
+        log.printf("warming up random URLs for %d s …%n", warmup.toSeconds());
+        load(label, urls, warmup);
+        log.printf("measuring random URLs for %d s with %d clients …%n", duration.toSeconds(), clients);
+        return load(label, urls, duration);
+    }
+
     public List<Result> run(List<String> paths) throws Exception {
         List<Result> out = new ArrayList<>();
         for (String path : paths) {
             log.printf("warming up %s for %d s …%n", path, warmup.toSeconds());
-            load(path, warmup);
+            load(path, () -> path, warmup);
             log.printf("measuring %s for %d s with %d clients …%n", path, duration.toSeconds(), clients);
-            out.add(load(path, duration));
+            out.add(load(path, () -> path, duration));
         }
         return out;
     }
@@ -66,14 +77,12 @@ public final class ServeBenchmark {
         }
     }
 
-    private Result load(String path, Duration length) throws Exception {
+    private Result load(String path, java.util.function.Supplier<String> urls, Duration length) throws Exception {
         long end = System.nanoTime() + length.toNanos();
-        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                + "\r\nAccept-Encoding: gzip\r\nUser-Agent: pokepedia-bench\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         List<Future<long[]>> futures = new ArrayList<>();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < clients; i++) {
-                futures.add(ex.submit(() -> client(request, end)));
+                futures.add(ex.submit(() -> client(urls, end)));
             }
             long started = System.nanoTime();
             List<long[]> perClient = new ArrayList<>();
@@ -86,7 +95,12 @@ public final class ServeBenchmark {
     }
 
     /** Returns [failures, bytes, latency₀, latency₁, …] in nanoseconds. */
-    private long[] client(byte[] request, long endNanos) throws IOException {
+    private byte[] request(String path) {
+        return ("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                + "\r\nAccept-Encoding: gzip\r\nUser-Agent: pokepedia-bench\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private long[] client(java.util.function.Supplier<String> urls, long endNanos) throws IOException {
         long[] lat = new long[1 << 16];
         int n = 2;
         long failures = 0;
@@ -101,6 +115,7 @@ public final class ServeBenchmark {
                 in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
                 out = socket.getOutputStream();
             }
+            byte[] request = request(urls.get());
             long t0 = System.nanoTime();
             out.write(request);
             out.flush();

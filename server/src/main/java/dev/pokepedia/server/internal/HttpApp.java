@@ -36,6 +36,7 @@ public final class HttpApp {
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile Services services;
     private volatile MediaLibraryRoutes media;
+    private volatile MemoryServing memory;
     private URI baseUri;
 
     /** Everything the handlers use, built once the port (and so the base URL) is known. */
@@ -82,9 +83,15 @@ public final class HttpApp {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        ResourceStore resourceStore = new ResourceStore(db, mediaBase != null);
+        PokedexStore pokedexStore = new PokedexStore(db, renderer);
+        // why: --cache-mb 0 keeps the old read-the-database-per-request path (and its response micro-cache)
+        MemoryServing memory = options.documentCacheMb() > 0
+                ? new MemoryServing(db, resourceStore, renderer, pokedexStore, (long) options.documentCacheMb() << 20).start() : null;
+        app.memory = memory;
         app.services = new Services(
-                new ResourceApi(new ResourceStore(db, mediaBase != null), renderer, options.maxListLimit(), options.documentCacheMb()),
-                new PokedexApi(new PokedexStore(db, renderer), options.maxPokedexLimit(), base),
+                new ResourceApi(resourceStore, renderer, options.maxListLimit(), options.documentCacheMb(), memory),
+                new PokedexApi(pokedexStore, options.maxPokedexLimit(), base, memory),
                 new StorageRoute(folder, options.storageBuckets()),
                 new Health(db, store, folder),
                 new MetricsRoute(registry, new DbMetrics(db, queues, registry)),
@@ -124,6 +131,12 @@ public final class HttpApp {
         return baseUri;
     }
 
+    /** Whether reads are served from memory (the change feed is connected and the in-memory copy fully loaded). */
+    public boolean memoryWarm() {
+        MemoryServing m = memory;
+        return m != null && m.warm();
+    }
+
     public int port() {
         return javalin.port();
     }
@@ -134,6 +147,9 @@ public final class HttpApp {
             s.sync().stopStreams(); // why: open event streams would otherwise hold the graceful stop for its whole grace
         }
         javalin.stop();
+        if (memory != null) {
+            memory.close();
+        }
         if (media != null) {
             media.close();
         }
@@ -197,7 +213,9 @@ public final class HttpApp {
         get(r, "/openapi.json", ctx -> services.openApi().serve(ctx));
 
         // PokeAPI-compatible read API
-        ResponseCache micro = new ResponseCache(options.responseCacheTtl(), Math.max(8, options.documentCacheMb() / 2));
+        // why no micro-cache with memory serving: it would answer up to its lifetime after a change, and memory is as fast
+        ResponseCache micro = new ResponseCache(options.documentCacheMb() > 0 ? java.time.Duration.ZERO : options.responseCacheTtl(),
+                Math.max(8, options.documentCacheMb() / 2));
         get(r, "/api/v2", micro.wrap(ctx -> services.resources().root(ctx)));
         get(r, "/api/v2/{endpoint}", micro.wrap(ctx -> services.resources().list(ctx)));
         get(r, "/api/v2/{endpoint}/{id}", micro.wrap(ctx -> services.resources().document(ctx)));

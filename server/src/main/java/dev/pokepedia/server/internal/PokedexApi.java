@@ -34,13 +34,25 @@ public final class PokedexApi {
     private final String base;
     private final Cache<String, Set<String>> typeNames = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).build();
 
-    public PokedexApi(PokedexStore store, int maxLimit, String base) {
+    private final MemoryServing memory;
+
+    /** @param memory the in-memory projections, or null to query the database on every request */
+    public PokedexApi(PokedexStore store, int maxLimit, String base, MemoryServing memory) {
         this.store = store;
+        this.memory = memory;
         this.maxLimit = maxLimit;
         this.base = base;
     }
 
     public void list(Context ctx) throws SQLException {
+        PokedexMemory.Snapshot cached = memory == null ? null : memory.pokedex();
+        // why the raw target: the answer depends only on it and the snapshot; a bad parameter is never kept (it throws)
+        String target = cached == null ? null : ctx.path() + "?" + ctx.queryString();
+        Representation hit = cached == null ? null : cached.answer(target);
+        if (hit != null) {
+            Responder.send(ctx, hit, Responder.API_CACHE);
+            return;
+        }
         PokedexStore.Kind kind = kind(ctx);
         Set<String> allowed = new java.util.HashSet<>(Set.of("limit", "offset", "sort", "name"));
         switch (kind.name()) {
@@ -52,11 +64,20 @@ public final class PokedexApi {
         Params params = new Params(ctx, allowed);
         Map<String, String> echo = new LinkedHashMap<>(); // normalised filters, repeated in next/previous links
         List<PokedexStore.Clause> where = filters(kind, params, echo);
-        List<String> order = sort(kind, params, echo);
+        List<PokedexStore.Order> order = sort(kind, params, echo);
         int limit = params.integer("limit", ListPaging.DEFAULT_LIMIT, 1, maxLimit);
         int offset = params.integer("offset", 0, 0, ListPaging.MAX_OFFSET);
-        long count = store.count(kind, where);
-        List<String> rows = store.page(kind, where, order, limit, offset);
+        PokedexMemory.Snapshot snapshot = memory == null ? null : memory.pokedex();
+        long count;
+        List<String> rows;
+        if (snapshot != null) {
+            PokedexMemory.Page page = snapshot.page(kind, where, order, limit, offset);
+            count = page.count();
+            rows = page.items();
+        } else {
+            count = store.count(kind, where);
+            rows = store.page(kind, where, order, limit, offset);
+        }
         ListPaging paging = new ListPaging(offset, limit);
         String self = base + "/pokedex/" + kind.name() + "/";
         StringBuilder b = new StringBuilder(256 + rows.size() * 600);
@@ -70,7 +91,11 @@ public final class PokedexApi {
             b.append(i == 0 ? "" : ",").append(rows.get(i));
         }
         b.append("]}");
-        Responder.send(ctx, Representation.json(Json.utf8(b.toString())), Responder.API_CACHE);
+        Representation r = Representation.json(Json.utf8(b.toString()));
+        if (cached != null && snapshot == cached) {
+            cached.keep(target, r);
+        }
+        Responder.send(ctx, r, Responder.API_CACHE);
     }
 
     public void one(Context ctx) throws SQLException {
@@ -80,7 +105,17 @@ public final class PokedexApi {
         if (!ResourceStore.isKey(id) && !NAME.matcher(id).matches()) {
             throw ApiException.notFound();
         }
-        String json = store.one(kind, id).orElseThrow(ApiException::notFound);
+        PokedexMemory.Snapshot snapshot = memory == null ? null : memory.pokedex();
+        String json;
+        if (snapshot != null) {
+            PokedexStore.Row row = snapshot.one(kind, id);
+            if (row == null) {
+                throw ApiException.notFound();
+            }
+            json = row.detail();
+        } else {
+            json = store.one(kind, id).orElseThrow(ApiException::notFound);
+        }
         Responder.send(ctx, Representation.json(Json.utf8(json)), Responder.API_CACHE);
     }
 
@@ -96,32 +131,32 @@ public final class PokedexApi {
         List<PokedexStore.Clause> where = new ArrayList<>();
         String name = p.matching("name", NAME, "a name prefix of lower-case letters, digits and '-'");
         if (name != null) {
-            where.add(PokedexStore.Clause.of("p.name LIKE ?", name + "%")); // why: the pattern admits no LIKE wildcards
+            where.add(PokedexStore.Clause.prefix("name", name)); // why: the pattern admits no LIKE wildcards
             echo.put("name", name);
         }
         int g = p.integer("generation", 0, 1, 99);
         if (g > 0) {
-            where.add(PokedexStore.Clause.of("p.generation = ?", g));
+            where.add(PokedexStore.Clause.eq("generation", g));
             echo.put("generation", Integer.toString(g));
         }
         switch (kind.name()) {
             case "pokemon" -> {
                 String type = type(p);
                 if (type != null) {
-                    where.add(PokedexStore.Clause.of("p.type_primary = ? OR p.type_secondary = ?", type, type));
+                    where.add(PokedexStore.Clause.eitherEq("type_primary", "type_secondary", type));
                     echo.put("type", type);
                 }
-                bool(p, "is_default", "p.is_default", where, echo);
+                bool(p, "is_default", where, echo);
             }
             case "species" -> {
-                bool(p, "is_legendary", "p.is_legendary", where, echo);
-                bool(p, "is_mythical", "p.is_mythical", where, echo);
-                bool(p, "is_baby", "p.is_baby", where, echo);
+                bool(p, "is_legendary", where, echo);
+                bool(p, "is_mythical", where, echo);
+                bool(p, "is_baby", where, echo);
             }
             case "moves" -> {
                 String type = type(p);
                 if (type != null) {
-                    where.add(PokedexStore.Clause.of("p.type = ?", type));
+                    where.add(PokedexStore.Clause.eq("type", type));
                     echo.put("type", type);
                 }
                 String dc = p.matching("damage_class", SLUG, "one of physical, special, status");
@@ -129,7 +164,7 @@ public final class PokedexApi {
                     if (!DAMAGE_CLASSES.contains(dc)) {
                         throw ApiException.badParameter("damage_class", "damage_class must be one of physical, special, status: got '" + dc + "'");
                     }
-                    where.add(PokedexStore.Clause.of("p.damage_class = ?", dc));
+                    where.add(PokedexStore.Clause.eq("damage_class", dc));
                     echo.put("damage_class", dc);
                 }
             }
@@ -145,7 +180,8 @@ public final class PokedexApi {
         if (type == null) {
             return null;
         }
-        Set<String> known = typeNames.getIfPresent("all");
+        PokedexMemory.Snapshot snapshot = memory == null ? null : memory.pokedex();
+        Set<String> known = snapshot != null ? snapshot.typeNames() : memory != null ? store.typeNames() : typeNames.getIfPresent("all");
         if (known == null) {
             known = store.typeNames();
             typeNames.put("all", known);
@@ -156,18 +192,18 @@ public final class PokedexApi {
         return type;
     }
 
-    private static void bool(Params p, String param, String column, List<PokedexStore.Clause> where, Map<String, String> echo) {
+    private static void bool(Params p, String param, List<PokedexStore.Clause> where, Map<String, String> echo) {
         Boolean v = p.bool(param);
         if (v != null) {
-            where.add(PokedexStore.Clause.of(column + " = ?", v));
+            where.add(PokedexStore.Clause.eq(param, v));
             echo.put(param, v.toString());
         }
     }
 
     /** {@code sort=-total_base_stat,name}: whitelisted columns only, NULLs last, id breaks ties. */
-    private static List<String> sort(PokedexStore.Kind kind, Params p, Map<String, String> echo) {
+    private static List<PokedexStore.Order> sort(PokedexStore.Kind kind, Params p, Map<String, String> echo) {
         String spec = p.single("sort");
-        List<String> order = new ArrayList<>();
+        List<PokedexStore.Order> order = new ArrayList<>();
         if (spec != null) {
             List<String> normalised = new ArrayList<>();
             for (String raw : spec.split(",", -1)) {
@@ -179,12 +215,11 @@ public final class PokedexApi {
                     throw ApiException.badParameter("sort", "sort field '" + Text.clip(raw) + "' is not sortable; use "
                             + String.join(", ", kind.sortable().keySet()) + " (prefix - for descending, comma-separated)");
                 }
-                order.add(sqlCol + (desc ? " DESC" : " ASC") + " NULLS LAST");
+                order.add(new PokedexStore.Order(col, desc));
                 normalised.add(f);
             }
             echo.put("sort", String.join(",", normalised));
         }
-        order.add("p.id ASC");
         return order;
     }
 

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * SQL over the projection tables for the Pokédex queries. Only fixed SQL text and whitelisted column names reach the
@@ -19,18 +21,43 @@ import java.util.TreeSet;
  */
 public final class PokedexStore {
 
-    /** A filter: an SQL condition with its bind values. */
-    public record Clause(String sql, List<Object> values) {
-        public static Clause of(String sql, Object... values) {
-            return new Clause(sql, List.of(values));
+    /** A filter: an SQL condition with its bind values, and the same test over a row's column values in memory. */
+    public record Clause(String sql, List<Object> values, Predicate<Function<String, Object>> test) {
+        /** {@code column = value} (a NULL column never matches, as in SQL). */
+        public static Clause eq(String column, Object value) {
+            return new Clause("p." + column + " = ?", List.of(value), row -> value.equals(row.apply(column)));
+        }
+
+        /** {@code a = value OR b = value}. */
+        public static Clause eitherEq(String a, String b, Object value) {
+            return new Clause("p." + a + " = ? OR p." + b + " = ?", List.of(value, value),
+                    row -> value.equals(row.apply(a)) || value.equals(row.apply(b)));
+        }
+
+        /** Text starting with {@code prefix}, which must hold no LIKE wildcards. */
+        public static Clause prefix(String column, String prefix) {
+            return new Clause("p." + column + " LIKE ?", List.of(prefix + "%"),
+                    row -> row.apply(column) instanceof String s && s.startsWith(prefix));
         }
     }
 
-    /** One projection: its table (alias p), joins for the row JSON, row JSON, sortable columns and optional detail extras. */
+    /** One sort key: a sortable column, descending or not; NULLs always last. */
+    public record Order(String column, boolean desc) {}
+
+    /**
+     * One projection: its table (alias p), joins for the row JSON, row JSON, sortable columns, optional detail extras
+     * and the columns filters test.
+     */
     public record Kind(String name, String apiEndpoint, String table, String joins, String item, String detailExtra,
-                       Map<String, String> sortable) {
+                       Map<String, String> sortable, Set<String> filterable) {
         String from() {
             return joins.isEmpty() ? table : table + " " + joins;
+        }
+
+        /** The row JSON of the detail view: the item with the detail extras. */
+        String detailItem() {
+            // why: json_build_object(a, b, …) is open at its end; the extras are more key/value pairs of the same object
+            return detailExtra == null ? item : item.substring(0, item.length() - 1) + ", " + detailExtra + ")";
         }
     }
 
@@ -80,7 +107,8 @@ public final class PokedexStore {
                     + "'evolution_chain', (SELECT c.stages FROM pokepedia_evolution_chains c JOIN pokepedia_species s ON s.evolution_chain_id = c.id "
                     + "WHERE s.id = p.species_id)",
             sortable("p", "id", "name", "generation", "total_base_stat", "hp", "attack", "defense", "special_attack",
-                    "special_defense", "speed", "height", "weight", "base_experience"));
+                    "special_defense", "speed", "height", "weight", "base_experience"),
+            Set.of("name", "generation", "type_primary", "type_secondary", "is_default"));
 
     public static final Kind SPECIES = new Kind("species", "pokemon-species", "pokepedia_species p", "",
             "json_build_object('id', p.id, 'name', p.name, 'generation', p.generation, 'genus', p.genus, 'flavor_text', p.flavor_text, "
@@ -92,14 +120,16 @@ public final class PokedexStore {
             "'varieties', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'name', v.name, 'is_default', v.is_default) ORDER BY v.id), '[]') "
                     + "FROM pokepedia_pokemon v WHERE v.species_id = p.id), "
                     + "'evolution_chain', (SELECT c.stages FROM pokepedia_evolution_chains c WHERE c.id = p.evolution_chain_id)",
-            sortable("p", "id", "name", "generation", "capture_rate", "base_happiness"));
+            sortable("p", "id", "name", "generation", "capture_rate", "base_happiness"),
+            Set.of("name", "generation", "is_legendary", "is_mythical", "is_baby"));
 
     public static final Kind MOVES = new Kind("moves", "move", "pokepedia_moves p", "",
             "json_build_object('id', p.id, 'name', p.name, 'type', p.type, 'damage_class', p.damage_class, 'power', p.power, "
                     + "'accuracy', p.accuracy, 'pp', p.pp, 'priority', p.priority, 'effect_chance', p.effect_chance, "
                     + "'generation', p.generation, 'target', p.target, 'short_effect', p.short_effect, "
                     + "'url', cfg.api || '/api/v2/move/' || p.id || '/', 'detail', cfg.api || '/pokedex/moves/' || p.id)",
-            null, sortable("p", "id", "name", "power", "accuracy", "pp", "priority", "generation"));
+            null, sortable("p", "id", "name", "power", "accuracy", "pp", "priority", "generation"),
+            Set.of("name", "generation", "type", "damage_class"));
 
     public static final Kind TYPES = new Kind("types", "type", "pokepedia_types p", "",
             "json_build_object('id', p.id, 'name', p.name, 'generation', p.generation, 'move_damage_class', p.move_damage_class, "
@@ -109,7 +139,7 @@ public final class PokedexStore {
                     + "'url', cfg.api || '/api/v2/type/' || p.id || '/', 'detail', cfg.api || '/pokedex/types/' || p.id)",
             "'pokemon', (SELECT coalesce(json_agg(json_build_object('id', v.id, 'name', v.name) ORDER BY v.id), '[]') "
                     + "FROM pokepedia_pokemon v WHERE v.type_primary = p.name OR v.type_secondary = p.name)",
-            sortable("p", "id", "name", "generation"));
+            sortable("p", "id", "name", "generation"), Set.of("name", "generation"));
 
     private final Database db;
     private final DocumentRenderer renderer;
@@ -125,10 +155,14 @@ public final class PokedexStore {
     }
 
     /** A page of rows as JSON object texts, in order. */
-    public List<String> page(Kind kind, List<Clause> where, List<String> orderBy, int limit, int offset) throws SQLException {
+    public List<String> page(Kind kind, List<Clause> where, List<Order> orderBy, int limit, int offset) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ").append(kind.item()).append(" FROM ").append(CFG).append(", ").append(kind.from());
         appendWhere(sql, where);
-        sql.append(" ORDER BY ").append(String.join(", ", orderBy)).append(" LIMIT ? OFFSET ?");
+        sql.append(" ORDER BY ");
+        for (Order o : orderBy) {
+            sql.append(kind.sortable().get(o.column())).append(o.desc() ? " DESC" : " ASC").append(" NULLS LAST, ");
+        }
+        sql.append("p.id ASC LIMIT ? OFFSET ?");
         List<String> out = new ArrayList<>(limit);
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = bindCfg(ps);
@@ -158,11 +192,7 @@ public final class PokedexStore {
 
     /** One row with its detail extras, by id or name. */
     public Optional<String> one(Kind kind, String idOrName) throws SQLException {
-        String item = kind.item();
-        if (kind.detailExtra() != null) {
-            // why: json_build_object(a, b, …) is open at its end; the extras are more key/value pairs of the same object
-            item = item.substring(0, item.length() - 1) + ", " + kind.detailExtra() + ")";
-        }
+        String item = kind.detailItem();
         boolean byId = ResourceStore.isKey(idOrName);
         String sql = "SELECT " + item + " FROM " + CFG + ", " + kind.from() + " WHERE " + (byId ? "p.id = ?" : "p.name = ?")
                 + " ORDER BY p.id LIMIT 1";
@@ -186,6 +216,47 @@ public final class PokedexStore {
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** One projection row as the in-memory Pokédex keeps it. */
+    public record Row(int id, String name, int nameRank, Map<String, Object> values, String item, String detail) {}
+
+    /**
+     * Every row of a projection, in id order, with its list and detail JSON exactly as {@link #page} and {@link #one}
+     * make them, the columns the filters and sorts use, and its rank in the database's order of names (so that sorting
+     * by name in memory follows the database's collation).
+     */
+    public List<Row> all(Connection c, Kind kind) throws SQLException {
+        List<String> columns = new ArrayList<>(new TreeSet<>(kind.filterable()));
+        kind.sortable().keySet().forEach(k -> {
+            if (!columns.contains(k)) {
+                columns.add(k);
+            }
+        });
+        StringBuilder sql = new StringBuilder("SELECT ").append(kind.item()).append(", ").append(kind.detailItem())
+                .append(", rank() OVER (ORDER BY p.name)");
+        for (String col : columns) {
+            sql.append(", p.").append(col);
+        }
+        sql.append(" FROM ").append(CFG).append(", ").append(kind.from()).append(" ORDER BY p.id");
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bindCfg(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> values = new java.util.HashMap<>();
+                    for (int i = 0; i < columns.size(); i++) {
+                        Object v = rs.getObject(4 + i);
+                        if (v != null) {
+                            values.put(columns.get(i), v);
+                        }
+                    }
+                    out.add(new Row(((Number) values.get("id")).intValue(), (String) values.get("name"), rs.getInt(3),
+                            Map.copyOf(values), Json.compact(rs.getString(1)), Json.compact(rs.getString(2))));
+                }
             }
         }
         return out;

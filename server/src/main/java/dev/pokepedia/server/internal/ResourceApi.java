@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.http.Context;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -15,8 +16,10 @@ import java.util.regex.Pattern;
 /**
  * The PokeAPI-compatible read API from the canonical store: {@code /api/v2/}, paged endpoint lists, documents by id
  * or name, {@code pokemon/{id}/encounters}. Paths are lower-cased and work with or without the trailing slash, like
- * upstream. Rendered documents are cached by (type, key) and reused while the stored version and the stored state of
- * their media are unchanged, so a re-synced document is never served stale.
+ * upstream. With {@link MemoryServing}, documents, endpoint lists and the endpoint set come from memory kept current by
+ * the change feed, and the database answers only what memory does not hold (yet). Without it, rendered documents are
+ * cached by (type, key) and reused while the stored version and the stored state of their media are unchanged; either
+ * way a re-synced document is never served stale.
  */
 public final class ResourceApi {
 
@@ -32,9 +35,12 @@ public final class ResourceApi {
     private final int maxListLimit;
     private final Cache<CacheKey, Rendered> documents;
     private final Cache<String, Set<String>> endpoints;
+    private final MemoryServing memory;
 
-    public ResourceApi(ResourceStore store, DocumentRenderer renderer, int maxListLimit, int cacheMb) {
+    /** @param memory the in-memory copy, or null to read the database on every request */
+    public ResourceApi(ResourceStore store, DocumentRenderer renderer, int maxListLimit, int cacheMb, MemoryServing memory) {
         this.store = store;
+        this.memory = memory;
         this.renderer = renderer;
         this.maxListLimit = maxListLimit;
         this.documents = Caffeine.newBuilder().maximumWeight(Math.max(1L, (long) cacheMb << 20))
@@ -60,7 +66,26 @@ public final class ResourceApi {
         }
         requireEndpoint(endpoint);
         ListPaging paging = ListPaging.from(new Params(ctx, LIST_PARAMS), maxListLimit);
+        DocumentMemory.TypeIndex index = memory != null && memory.trusted() ? memory.documents().index(endpoint) : null;
+        if (index != null) {
+            String pageKey = paging.offset() + ":" + paging.limit();
+            Representation r = index.pages().get(pageKey);
+            if (r == null) {
+                int from = (int) Math.min(paging.offset(), index.items().size());
+                int to = (int) Math.min((long) paging.offset() + paging.limit(), index.items().size());
+                r = listPage(endpoint, paging, index.items().size(), index.items().subList(from, to));
+                if (index.pages().size() < DocumentMemory.MAX_CACHED_PAGES) {
+                    index.pages().put(pageKey, r);
+                }
+            }
+            Responder.send(ctx, r, Responder.API_CACHE);
+            return;
+        }
         long count = store.count(endpoint);
+        Responder.send(ctx, listPage(endpoint, paging, count, store.page(endpoint, paging.offset(), paging.limit())), Responder.API_CACHE);
+    }
+
+    private Representation listPage(String endpoint, ListPaging paging, long count, List<ResourceStore.Item> items) {
         String listUrl = renderer.api("/api/v2/" + endpoint + "/");
         ObjectNode page = Json.object();
         page.put("count", count);
@@ -69,14 +94,14 @@ public final class ResourceApi {
         page.put("next", next == null ? null : listUrl + next);
         page.put("previous", previous == null ? null : listUrl + previous);
         ArrayNode results = page.putArray("results");
-        for (ResourceStore.Item item : store.page(endpoint, paging.offset(), paging.limit())) {
+        for (ResourceStore.Item item : items) {
             ObjectNode n = results.addObject();
             if (item.name() != null) {
                 n.put("name", item.name());
             }
             n.put("url", listUrl + item.key() + "/");
         }
-        Responder.send(ctx, Representation.json(Json.bytes(page)), Responder.API_CACHE);
+        return Representation.json(Json.bytes(page));
     }
 
     public void document(Context ctx) throws SQLException {
@@ -96,11 +121,21 @@ public final class ResourceApi {
         if (!endpoint.equals("pokemon")) {
             throw ApiException.notFound();
         }
-        String key = ResourceStore.isKey(id) ? id : store.version("pokemon", id).map(ResourceStore.Version::key).orElseThrow(ApiException::notFound);
+        DocumentMemory.TypeIndex pokemon = memory != null && memory.trusted() ? memory.documents().index("pokemon") : null;
+        String key = ResourceStore.isKey(id) ? id
+                : pokemon != null ? Optional.ofNullable(pokemon.keyByName().get(id)).orElseThrow(ApiException::notFound)
+                : store.version("pokemon", id).map(ResourceStore.Version::key).orElseThrow(ApiException::notFound);
         sendDocument(ctx, "pokemon-encounters", key);
     }
 
     private void sendDocument(Context ctx, String type, String keyOrName) throws SQLException {
+        long mark = 0;
+        if (memory != null) {
+            if (memory.trusted() && sendFromMemory(ctx, type, keyOrName)) {
+                return;
+            }
+            mark = memory.documents().mark(); // why before the reads: a change after it refuses what they return
+        }
         ResourceStore.Version v = store.version(type, keyOrName).orElseThrow(ApiException::notFound);
         CacheKey ck = new CacheKey(type, v.key());
         Rendered r = documents.getIfPresent(ck);
@@ -109,10 +144,32 @@ public final class ResourceApi {
             if (doc.isEmpty()) {
                 throw ApiException.notFound(); // tombstoned between the two reads
             }
-            r = new Rendered(v.tag(), Representation.json(renderer.render(doc.get().json(), doc.get().stored())));
+            r = new Rendered(v.tag(), memory != null ? memory.render(doc.get())
+                    : Representation.json(renderer.render(doc.get().json(), doc.get().stored())));
             documents.put(ck, r);
         }
+        if (memory != null) {
+            memory.documents().put(type, v.key(), r.representation(), mark);
+        }
         Responder.send(ctx, r.representation(), Responder.API_CACHE);
+    }
+
+    /** Answers from memory if it can: the document, or a 404 when its endpoint's index proves it does not exist. */
+    private boolean sendFromMemory(Context ctx, String type, String keyOrName) {
+        DocumentMemory.TypeIndex index = memory.documents().index(type);
+        String key = ResourceStore.isKey(keyOrName) ? Integer.toString(Integer.parseInt(keyOrName))
+                : index == null ? null : index.keyByName().get(keyOrName);
+        if (key != null) {
+            Representation r = memory.documents().document(type, key);
+            if (r != null) {
+                Responder.send(ctx, r, Responder.API_CACHE);
+                return true;
+            }
+        }
+        if (index != null && (key == null || !index.keys().contains(key))) {
+            throw ApiException.notFound();
+        }
+        return false;
     }
 
     private void requireEndpoint(String endpoint) throws SQLException {
@@ -122,6 +179,16 @@ public final class ResourceApi {
     }
 
     private Set<String> endpointSet() throws SQLException {
+        if (memory != null) {
+            Set<String> known = memory.trusted() ? memory.documents().endpoints() : null;
+            if (known != null) {
+                return known;
+            }
+            long mark = memory.documents().mark();
+            Set<String> read = store.endpoints();
+            memory.documents().putEndpoints(read, mark);
+            return read;
+        }
         Set<String> e = endpoints.getIfPresent("all");
         if (e == null) {
             e = store.endpoints();

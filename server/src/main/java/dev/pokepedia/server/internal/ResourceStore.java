@@ -130,6 +130,52 @@ public final class ResourceStore {
         return out;
     }
 
+    /** One live document as the warm-up reads it. */
+    public interface DocumentSink {
+        void accept(String type, String key, Document doc);
+    }
+
+    /** Streams every live document with its stored media (for warming the in-memory copy). */
+    public void forEachDocument(DocumentSink sink) throws SQLException {
+        String storedList = media ? "(SELECT array_agg(a.bucket || '/' || a.path) " + STORED_MEDIA + ")" : "NULL::text[]";
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false); // why: a cursor (fetch size) needs a transaction; the corpus is ~250 MB of JSON
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.resource_type, r.resource_key, r.data::text, " + storedList
+                    + " FROM pokeapi_resources r WHERE r.deleted_at IS NULL")) {
+                ps.setFetchSize(64);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(rs.getString(1), rs.getString(2), new Document(rs.getString(3), objectKeys(rs.getArray(4))));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Every endpoint's live documents in list order (keys of {@code types}, or all when null). */
+    public java.util.Map<String, List<Item>> items(Set<String> types) throws SQLException {
+        java.util.Map<String, List<Item>> out = new java.util.HashMap<>();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT resource_type, resource_key, name FROM pokeapi_resources "
+                     + "WHERE deleted_at IS NULL AND (?::text[] IS NULL OR resource_type = ANY (?::text[])) ORDER BY resource_type, " + KEY_ORDER)) {
+            Array a = types == null ? null : c.createArrayOf("text", types.toArray());
+            ps.setArray(1, a);
+            ps.setArray(2, a);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), t -> new ArrayList<>()).add(new Item(rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        if (types != null) {
+            types.forEach(t -> out.putIfAbsent(t, List.of()));
+        }
+        return out;
+    }
+
     /** Whether the path segment names a resource by id (upstream ids are integers, one is negative). */
     public static boolean isKey(String s) {
         return s.matches("^-?[0-9]{1,9}$");
