@@ -31,6 +31,15 @@ public final class PgListener implements AutoCloseable {
         default void listening() {
         }
 
+        /**
+         * LISTEN (re)started, with the listening connection, for an owner that must read its state on that very
+         * connection after LISTEN (so nothing committed in between goes unseen). A failure counts as a lost connection.
+         * By default {@link #listening()}.
+         */
+        default void listening(Connection connection) throws SQLException {
+            listening();
+        }
+
         /** The connection is gone (or closing); nothing is received until {@link #listening} again. */
         default void lost() {
         }
@@ -43,6 +52,8 @@ public final class PgListener implements AutoCloseable {
     /** why: LISTEN takes an identifier, not a parameter, so the names are checked instead of quoted. */
     private static final Pattern CHANNEL = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
     private static final int POLL_MILLIS = 500;
+    /** why: a connection that died without a word (half-open TCP) only shows when it is used */
+    private static final long HEARTBEAT_NANOS = Duration.ofSeconds(2).toNanos();
 
     private final DatabaseConfig config;
     private final List<String> channels;
@@ -54,6 +65,7 @@ public final class PgListener implements AutoCloseable {
     private Thread thread;
     private volatile boolean listening;
     private volatile boolean closed;
+    private volatile String applicationName;
 
     /**
      * @param what     for logs and the thread name, e.g. "queue notifications"
@@ -73,6 +85,15 @@ public final class PgListener implements AutoCloseable {
         this.what = what;
         this.backoff = backoff;
         this.events = events;
+    }
+
+    /** Names the listening connection in {@code pg_stat_activity} (before {@link #start}). */
+    public PgListener applicationName(String name) {
+        if (!CHANNEL.matcher(name.replace('-', '_')).matches()) {
+            throw new IllegalArgumentException("not a plain application name: " + name);
+        }
+        this.applicationName = name;
+        return this;
     }
 
     /**
@@ -118,19 +139,26 @@ public final class PgListener implements AutoCloseable {
                 continue;
             }
             failures = 0;
+            boolean broken = false;
             try {
                 listening = true;
                 firstAttempt.countDown();
-                report(events::listening);
+                events.listening(c);
                 pump(c);
             } catch (SQLException e) {
                 if (!closed) {
                     log.warn("Lost the connection listening for {} ({}); reconnecting", what, e.getMessage());
                 }
+            } catch (RuntimeException e) {
+                log.warn("Handling a (re)start of listening for {} failed; reconnecting", what, e);
+                broken = true;
             } finally {
                 listening = false;
                 closeQuietly(c);
                 report(events::lost);
+            }
+            if (broken && !pause(backoff.delay(1, ThreadLocalRandom.current()))) {
+                return; // why the pause: a failing owner must not make the listener reconnect in a tight loop
             }
         }
     }
@@ -138,6 +166,9 @@ public final class PgListener implements AutoCloseable {
     private Connection connect() throws SQLException {
         Connection c = config.connect();
         try (Statement st = c.createStatement()) {
+            if (applicationName != null) {
+                st.execute("SET application_name = '" + applicationName + "'");
+            }
             for (String channel : channels) {
                 st.execute("LISTEN " + channel);
             }
@@ -150,6 +181,7 @@ public final class PgListener implements AutoCloseable {
 
     private void pump(Connection c) throws SQLException {
         PGConnection pg = c.unwrap(PGConnection.class);
+        long nextHeartbeat = System.nanoTime() + HEARTBEAT_NANOS;
         while (!closed) {
             // why a timeout: to notice close() and a dead server within half a second
             PGNotification[] got = pg.getNotifications(POLL_MILLIS);
@@ -157,6 +189,12 @@ public final class PgListener implements AutoCloseable {
                 for (PGNotification n : got) {
                     report(() -> events.notification(n.getName(), n.getParameter()));
                 }
+            }
+            if (System.nanoTime() - nextHeartbeat > 0) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT 1");
+                }
+                nextHeartbeat = System.nanoTime() + HEARTBEAT_NANOS;
             }
         }
     }

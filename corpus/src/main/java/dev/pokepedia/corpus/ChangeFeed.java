@@ -3,17 +3,16 @@ package dev.pokepedia.corpus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.core.DatabaseConfig;
+import dev.pokepedia.core.PgListener;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,6 @@ public final class ChangeFeed implements AutoCloseable {
     public static final String APPLICATION_NAME = "pokepedia-change-feed";
     private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Duration HEARTBEAT = Duration.ofSeconds(2);
 
     /** What changed of one kind: everything, or these ids. */
     public record Ids(boolean all, Set<String> ids) {
@@ -67,24 +65,16 @@ public final class ChangeFeed implements AutoCloseable {
         void disconnected();
     }
 
-    private final DatabaseConfig config;
-    private final Listener listener;
-    private final Object startLock = new Object();
-    private volatile Thread thread;
-    private volatile boolean closed;
-    private long lastSeen = -1; // only the feed thread touches it
+    private final PgListener listener;
+    private long lastSeen = -1; // only the listener thread touches it
 
     public ChangeFeed(DatabaseConfig config, Listener listener) {
-        this.config = config;
-        this.listener = listener;
+        this.listener = new PgListener(config, List.of(CHANNEL), "the change feed", PgListener.RECONNECT, new Events(listener))
+                .applicationName(APPLICATION_NAME);
     }
 
     public ChangeFeed start() {
-        synchronized (startLock) {
-            if (thread == null && !closed) {
-                thread = Thread.ofPlatform().daemon().name("pokepedia-change-feed").start(this::run);
-            }
-        }
+        listener.start(Duration.ZERO);
         return this;
     }
 
@@ -110,71 +100,42 @@ public final class ChangeFeed implements AutoCloseable {
         return new Ids(false, Set.copyOf(out));
     }
 
-    private void run() {
-        long backoffMs = 100;
-        while (!closed) {
-            Connection c = null;
-            try {
-                c = config.connect();
-                try (Statement st = c.createStatement()) {
-                    st.execute("SET application_name = '" + APPLICATION_NAME + "'");
-                    st.execute("LISTEN " + CHANNEL);
-                }
-                // why after LISTEN: a change committed after this read is notified; one before it moved the counter
-                long now = counter(c);
-                boolean missed = lastSeen < 0 || now != lastSeen;
-                lastSeen = now;
-                backoffMs = 100;
-                listener.connected(missed);
-                pump(c);
-            } catch (SQLException | RuntimeException e) {
-                if (!closed) {
-                    log.warn("Lost the change feed connection ({}); serving from the database until it is back", e.getMessage());
-                }
-            } finally {
-                closeQuietly(c);
-            }
-            if (closed) {
-                break;
-            }
-            listener.disconnected();
-            try {
-                Thread.sleep(backoffMs);
-            } catch (InterruptedException e) {
-                break;
-            }
-            backoffMs = Math.min(5_000, backoffMs * 2);
-        }
-    }
+    /** The feed's side of the listener: counter checks in commit order, on the listener's thread. */
+    private final class Events implements PgListener.Events {
+        private final Listener owner;
 
-    private void pump(Connection c) throws SQLException {
-        PGConnection pg = c.unwrap(PGConnection.class);
-        long nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
-        while (!closed) {
-            PGNotification[] got = pg.getNotifications(250);
-            if (got != null) {
-                for (PGNotification n : got) {
-                    if (!CHANNEL.equals(n.getName())) {
-                        continue;
-                    }
-                    Change change = parse(n.getParameter());
-                    if (change.counter() <= lastSeen) {
-                        continue; // committed before our counter read after (re)connecting: already covered
-                    }
-                    if (change.counter() != lastSeen + 1) {
-                        log.warn("Change feed skipped from {} to {}; reloading everything", lastSeen, change.counter());
-                        lastSeen = change.counter();
-                        listener.connected(true);
-                        continue;
-                    }
-                    lastSeen = change.counter();
-                    listener.changed(change);
-                }
+        Events(Listener owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void listening(Connection c) throws SQLException {
+            // why after LISTEN: a change committed after this read is notified; one before it moved the counter
+            long now = counter(c);
+            boolean missed = lastSeen < 0 || now != lastSeen;
+            lastSeen = now;
+            owner.connected(missed);
+        }
+
+        @Override
+        public void lost() {
+            owner.disconnected();
+        }
+
+        @Override
+        public void notification(String channel, String payload) {
+            Change change = parse(payload);
+            if (change.counter() <= lastSeen) {
+                return; // committed before our counter read after (re)connecting: already covered
             }
-            if (System.nanoTime() - nextHeartbeat > 0) {
-                counter(c); // why: a connection that died without a word (half-open TCP) shows up here
-                nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
+            if (change.counter() != lastSeen + 1) {
+                log.warn("Change feed skipped from {} to {}; reloading everything", lastSeen, change.counter());
+                lastSeen = change.counter();
+                owner.connected(true);
+                return;
             }
+            lastSeen = change.counter();
+            owner.changed(change);
         }
     }
 
@@ -185,27 +146,8 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        listener.close();
     }
 }
