@@ -24,7 +24,7 @@ trap cleanup EXIT
 serve() { # serve-snapshot on a free port with extra flags, in the background; sets $served to its base URL
   # why not $(serve): a command substitution is a subshell, and the server's pid would never reach the cleanup
   local log; log=$(mktemp); "$pk" serve-snapshot "$snap" "$@" > "$log" 2>&1 & pids+=($!)
-  until grep -q '^serving' "$log"; do kill -0 "${pids[-1]}" 2>/dev/null || { cat "$log" >&2; exit 1; }; sleep 0.5; done
+  until grep -q 'serving .* at http' "$log"; do kill -0 "${pids[-1]}" 2>/dev/null || { cat "$log" >&2; exit 1; }; sleep 0.5; done
   served=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1)
 }
 now() { date +%s.%N; }
