@@ -20,7 +20,8 @@ final class LiveOptions {
     Integer upstreamConcurrency;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND",
-            description = "Requests per second to one upstream host from this process; 0 = unlimited (default: 20, or $POKEPEDIA_UPSTREAM_RATE).")
+            description = "Requests per second to one upstream host from this process; 0 = unlimited. Default: 20 per public host, "
+                    + "loopback/private/link-local hosts unlimited; a rate given here or in $POKEPEDIA_UPSTREAM_RATE applies to every host.")
     Double rate;
 
     @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts per message before it is dead-lettered (default: 6).")

@@ -4,6 +4,7 @@ import dev.pokepedia.core.Database;
 import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.corpus.DocumentStore;
 import dev.pokepedia.live.internal.CrawlState;
+import dev.pokepedia.live.internal.IngestWrites;
 import dev.pokepedia.live.internal.Refresher;
 import dev.pokepedia.media.AssetKind;
 import dev.pokepedia.media.AssetManifest;
@@ -47,6 +48,7 @@ public final class LivePath implements AutoCloseable {
     private final AssetManifest manifest;
     private final ObjectStore objects;
     private Refresher refresher;
+    private IngestWrites ingestWrites;
     private WorkerRuntime runtime;
     private Map<AssetKind, AssetSource> mediaSources;
 
@@ -107,10 +109,11 @@ public final class LivePath implements AutoCloseable {
         runtime = new WorkerRuntime(queues, clock, registry);
         Backoff backoff = new Backoff(config.retryDelay(), Duration.ofMinutes(5), 0.5);
         if (which.contains(LiveQueues.INGEST)) {
+            ingestWrites = new IngestWrites(store, new CrawlState(database));
             runtime.register(WorkerConfig.of(LiveQueues.INGEST).withConcurrency(config.ingestConcurrency())
                             .withBatchSize(Math.max(10, config.ingestConcurrency() * 2)).withMaxAttempts(config.maxAttempts())
                             .withVisibilityTimeout(config.visibilityTimeout()).withBackoff(backoff),
-                    new IngestHandler(upstream, store, new CrawlState(database), snapshots, refresher, registry));
+                    new IngestHandler(upstream, store, ingestWrites, snapshots, refresher, registry));
         }
         if (which.contains(LiveQueues.SPRITES)) {
             long maxBytes = 20L << 20;
@@ -204,6 +207,10 @@ public final class LivePath implements AutoCloseable {
             return null;
         }
         ShutdownReport r = runtime.shutdown(timeout);
+        if (ingestWrites != null) {
+            ingestWrites.close(); // why after the runtime: handlers still finishing hand their writes in until then
+            ingestWrites = null;
+        }
         try {
             refresher.flush(timeout);
         } finally {

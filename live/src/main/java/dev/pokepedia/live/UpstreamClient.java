@@ -18,10 +18,10 @@ import java.util.Map;
 
 /**
  * GETs JSON documents from a PokeAPI-compatible server, politely, through the shared {@link PoliteHttpClient}: a cap
- * on requests in flight, a smooth rate limit per host, conditional requests, {@code Retry-After} honoured (a longer
- * one than {@code maxInlineWait} goes back to the queue), exponential backoff with jitter on 5xx and timeouts,
- * connect and whole-answer timeouts, a size limit while streaming, a {@code User-Agent} naming the project.
- * Thread-safe.
+ * on requests in flight, a smooth rate limit per public host (local ones only when asked), conditional requests,
+ * {@code Retry-After} honoured (a longer one than {@code maxInlineWait} goes back to the queue), exponential backoff
+ * with jitter on 5xx and timeouts, connect and whole-answer timeouts, a size limit while streaming, a {@code User-Agent}
+ * naming the project. Thread-safe.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -39,10 +39,15 @@ public final class UpstreamClient implements AutoCloseable {
     private final Counter retries;
 
     public UpstreamClient(UpstreamOptions options, MeterRegistry registry, Clock clock) {
+        this(options, registry, clock, Ticker.system());
+    }
+
+    /** @param ticker paces the rate limit, backoff and {@code Retry-After} waits (tests inject one that records them) */
+    UpstreamClient(UpstreamOptions options, MeterRegistry registry, Clock clock, Ticker ticker) {
         this.options = options;
         Counter requests = registry.counter("pokepedia.upstream.requests");
         this.retries = registry.counter("pokepedia.upstream.retries");
-        this.http = new PoliteHttpClient(config(options), clock, Ticker.system(), new PoliteHttpClient.Listener() {
+        this.http = new PoliteHttpClient(config(options), clock, ticker, new PoliteHttpClient.Listener() {
             @Override
             public void requestSent(URI uri, int attempt) {
                 requests.increment();
@@ -55,9 +60,13 @@ public final class UpstreamClient implements AutoCloseable {
         });
     }
 
-    /** The shared client's settings: a Retry-After over {@code maxInlineWait} is given back for the queue to wait out. */
+    /**
+     * The shared client's settings: a Retry-After over {@code maxInlineWait} is given back for the queue to wait out;
+     * the rate applies to public hosts only unless it was given explicitly.
+     */
     static PoliteHttpConfig config(UpstreamOptions o) {
-        return new PoliteHttpConfig(o.concurrency(), o.perHostPerSecond(), PoliteHttpConfig.RateScope.PER_HOST,
+        return new PoliteHttpConfig(o.concurrency(), o.perHostPerSecond(),
+                o.rateOnLocalHosts() ? PoliteHttpConfig.RateScope.PER_HOST : PoliteHttpConfig.RateScope.PUBLIC_HOSTS,
                 o.connectTimeout(), o.requestTimeout(), o.attempts(), new Backoff(o.initialBackoff(), o.maxBackoff(), 0.5),
                 o.maxInlineWait(), PoliteHttpConfig.LongRetryAfter.GIVE_BACK, o.maxBytes(), o.userAgent());
     }

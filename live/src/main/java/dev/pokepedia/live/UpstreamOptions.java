@@ -7,14 +7,17 @@ import java.time.Duration;
  * How politely we talk to the upstream API server, per process.
  *
  * @param concurrency      requests in flight at once, all hosts together
- * @param perHostPerSecond requests per second to one host (smooth); 0 = unlimited (loopback benchmarks)
+ * @param perHostPerSecond requests per second to one host (smooth); 0 = unlimited
+ * @param rateOnLocalHosts whether the rate also applies to loopback, private and link-local hosts
+ *                         ({@link dev.pokepedia.core.http.HostScope}); by default it does not: politeness is owed to
+ *                         other people's servers, and a local mirror is ours. A rate given explicitly sets it.
  * @param attempts         tries per request before the failure goes back to the queue (which retries later)
  * @param maxInlineWait    longest {@code Retry-After} waited for inside a request; longer ones go back to the queue
  * @param userAgent        names the project, as API operators ask
  */
-public record UpstreamOptions(int concurrency, double perHostPerSecond, Duration connectTimeout, Duration requestTimeout,
-                              int attempts, Duration initialBackoff, Duration maxBackoff, Duration maxInlineWait,
-                              long maxBytes, String userAgent) {
+public record UpstreamOptions(int concurrency, double perHostPerSecond, boolean rateOnLocalHosts, Duration connectTimeout,
+                              Duration requestTimeout, int attempts, Duration initialBackoff, Duration maxBackoff,
+                              Duration maxInlineWait, long maxBytes, String userAgent) {
 
     public static final String USER_AGENT = "pokepedia-sync/0.1 (+https://github.com/pokepedia-sync; self-hosted PokeAPI mirror)";
 
@@ -30,23 +33,25 @@ public record UpstreamOptions(int concurrency, double perHostPerSecond, Duration
         }
     }
 
+    /** 8 in flight, 20 requests/s per public host (local hosts unlimited), 3 attempts, 64 MiB per document. */
     public static UpstreamOptions defaults() {
-        return new UpstreamOptions(8, 20, Duration.ofSeconds(5), Duration.ofSeconds(30), 3, Duration.ofMillis(250),
+        return new UpstreamOptions(8, 20, false, Duration.ofSeconds(5), Duration.ofSeconds(30), 3, Duration.ofMillis(250),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), 64L << 20, USER_AGENT);
     }
 
     public UpstreamOptions withConcurrency(int n) {
-        return new UpstreamOptions(n, perHostPerSecond, connectTimeout, requestTimeout, attempts, initialBackoff, maxBackoff,
-                maxInlineWait, maxBytes, userAgent);
+        return new UpstreamOptions(n, perHostPerSecond, rateOnLocalHosts, connectTimeout, requestTimeout, attempts, initialBackoff,
+                maxBackoff, maxInlineWait, maxBytes, userAgent);
     }
 
+    /** An explicit rate: it applies to every host, local ones included (the caller asked for it). */
     public UpstreamOptions withRate(double perSecond) {
-        return new UpstreamOptions(concurrency, perSecond, connectTimeout, requestTimeout, attempts, initialBackoff, maxBackoff,
-                maxInlineWait, maxBytes, userAgent);
+        return new UpstreamOptions(concurrency, perSecond, true, connectTimeout, requestTimeout, attempts, initialBackoff,
+                maxBackoff, maxInlineWait, maxBytes, userAgent);
     }
 
     public UpstreamOptions withBackoff(Duration initial, Duration max) {
-        return new UpstreamOptions(concurrency, perHostPerSecond, connectTimeout, requestTimeout, attempts, initial, max,
-                maxInlineWait, maxBytes, userAgent);
+        return new UpstreamOptions(concurrency, perHostPerSecond, rateOnLocalHosts, connectTimeout, requestTimeout, attempts, initial,
+                max, maxInlineWait, maxBytes, userAgent);
     }
 }

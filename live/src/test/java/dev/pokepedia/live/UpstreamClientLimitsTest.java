@@ -64,7 +64,7 @@ class UpstreamClientLimitsTest {
         });
         server.start();
         UpstreamOptions defaults = UpstreamOptions.defaults();
-        client = new UpstreamClient(new UpstreamOptions(2, 0, Duration.ofSeconds(5), Duration.ofSeconds(60), 1,
+        client = new UpstreamClient(new UpstreamOptions(2, 0, false, Duration.ofSeconds(5), Duration.ofSeconds(60), 1,
                 Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(1), LIMIT, defaults.userAgent()),
                 new SimpleMeterRegistry(), Clock.systemUTC());
     }

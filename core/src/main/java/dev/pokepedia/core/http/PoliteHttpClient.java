@@ -86,6 +86,11 @@ public final class PoliteHttpClient implements AutoCloseable {
      * @param ticker paces: rate limit, backoff and {@code Retry-After} waits
      */
     public PoliteHttpClient(PoliteHttpConfig config, Clock clock, Ticker ticker, Listener listener) {
+        this(config, clock, ticker, listener, HostScope.Resolver.SYSTEM);
+    }
+
+    /** @param resolver tells, for {@link PoliteHttpConfig.RateScope#PUBLIC_HOSTS}, where a host name points */
+    public PoliteHttpClient(PoliteHttpConfig config, Clock clock, Ticker ticker, Listener listener, HostScope.Resolver resolver) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -95,7 +100,7 @@ public final class PoliteHttpClient implements AutoCloseable {
                 .connectTimeout(config.connectTimeout())
                 .build();
         this.inFlight = new Semaphore(config.maxInFlight(), true);
-        this.rateLimits = new RateLimits(config.requestsPerSecond(), config.rateScope(), ticker);
+        this.rateLimits = new RateLimits(config.requestsPerSecond(), config.rateScope(), ticker, Objects.requireNonNull(resolver, "resolver"));
     }
 
     public PoliteHttpConfig config() {

@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * @param maxInFlight       requests in flight at once, all hosts together (1..1024)
  * @param requestsPerSecond smooth rate limit (evenly spaced requests, retries included); 0 = unlimited
- * @param rateScope         whether the rate applies to each host or to all requests of the client together
+ * @param rateScope         whether the rate applies to each host, to each public host, or to all requests together
  * @param connectTimeout    to open a connection
  * @param answerTimeout     for one whole attempt: headers and the complete body
  * @param maxAttempts       requests per GET, the first included (1 = no retries)
@@ -25,7 +25,12 @@ public record PoliteHttpConfig(int maxInFlight, double requestsPerSecond, RateSc
                                Duration answerTimeout, int maxAttempts, Backoff backoff, Duration maxRetryAfter,
                                LongRetryAfter longRetryAfter, long maxBytes, String userAgent) {
 
-    public enum RateScope { PER_HOST, WHOLE_CLIENT }
+    /**
+     * {@code PER_HOST}: each host has its own allowance. {@code PUBLIC_HOSTS}: the same, but loopback, private and
+     * link-local hosts ({@link HostScope}) are not limited at all, only capped by {@code maxInFlight} (politeness is
+     * owed to other people's servers, not to our own). {@code WHOLE_CLIENT}: one allowance for all requests.
+     */
+    public enum RateScope { PER_HOST, PUBLIC_HOSTS, WHOLE_CLIENT }
 
     public enum LongRetryAfter { WAIT_THE_CAP, GIVE_BACK }
 
