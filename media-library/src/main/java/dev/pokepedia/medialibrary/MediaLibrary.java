@@ -36,6 +36,10 @@ public final class MediaLibrary {
     private final MediaProvider provider;
     private final CatalogStore store;
     private final CatalogReader reader;
+    private final java.time.Clock clock = java.time.Clock.systemUTC(); // why a field: only the statistics' age uses it
+    private final java.util.concurrent.atomic.AtomicReference<CachedStatistics> cachedStatistics =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final Object statisticsLock = new Object();
 
     public MediaLibrary(DataSource dataSource, MediaProvider provider) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -67,9 +71,40 @@ public final class MediaLibrary {
         return read(c -> reader.details(c, id));
     }
 
-    /** {@code get_media_statistics()}: counts and bytes by type, folder and status, sync health (JSON text). */
+    /**
+     * {@code get_media_statistics()}: counts and bytes by type, folder and status, sync health (JSON text).
+     *
+     * <p>Computed again only when the catalog changed (a new sync log entry or a reconcile run's progress) or the
+     * last answer is older than {@link #STATS_MAX_AGE} (the 24-hour counts roll on with time). why: the list route
+     * answers every page with these statistics, and at 100,000 assets they take five scans of the catalog, which
+     * 50 concurrent clients turned into the whole cost of a listing (bench/media-library.sh).
+     */
     public String statistics() {
-        return read(c -> CatalogReader.statistics(c));
+        Instant asked = clock.instant();
+        String marker = read(c -> CatalogReader.statisticsMarker(c));
+        CachedStatistics last = cachedStatistics.get();
+        if (last != null && last.marker().equals(marker) && asked.isBefore(last.at().plus(STATS_MAX_AGE))) {
+            return last.json();
+        }
+        // why one at a time: 50 clients arriving together would otherwise each run the five scans at once and hold
+        // every pooled connection meanwhile; a caller that waited gets the answer computed after it arrived
+        synchronized (statisticsLock) {
+            last = cachedStatistics.get();
+            if (last != null && !last.at().isBefore(asked)) {
+                return last.json();
+            }
+            Instant at = clock.instant();
+            String before = read(c -> CatalogReader.statisticsMarker(c)); // why before: a change meanwhile is seen next time
+            String json = read(c -> CatalogReader.statistics(c));
+            cachedStatistics.set(new CachedStatistics(before, at, json));
+            return json;
+        }
+    }
+
+    /** How long unchanged statistics are answered from memory. */
+    public static final java.time.Duration STATS_MAX_AGE = java.time.Duration.ofSeconds(5);
+
+    private record CachedStatistics(String marker, Instant at, String json) {
     }
 
     /** The newest {@code limit} entries of {@code media_sync_log} for this provider, newest first. */

@@ -235,4 +235,70 @@ class MediaLibraryRoutesIT {
                     .filter(q -> q.queue().equals(MediaWebhookQueue.QUEUE)).allMatch(q -> q.depth() == 0));
         }
     }
+
+    private static JsonNode sync(String body, int status) throws Exception {
+        HttpResponse<String> r = send("POST", "/api/media/sync", body, Map.of("Authorization", "Bearer " + TOKEN));
+        assertThat(r.statusCode()).as(body + " → " + r.body()).isEqualTo(status);
+        return JSON.readTree(r.body());
+    }
+
+    private static void put(String publicId) {
+        provider.upload(new UploadRequest(new AssetRef(ResourceType.IMAGE, publicId), new byte[] {4, 5, 6}, "image/png",
+                List.of(), Map.of(), null));
+    }
+
+    @Test
+    void sync_takes_batch_size_and_force_and_a_stopped_run_resumes_unless_forced() throws Exception {
+        for (String id : List.of("paged/a.png", "paged/b.png", "paged/c.png")) {
+            put(id);
+        }
+        JsonNode paged = sync("{\"prefix\":\"paged/\",\"batch_size\":1}", 200);
+        assertThat(paged.path("complete").asBoolean()).isTrue();
+        assertThat(paged.path("added").asLong()).isEqualTo(3);
+        assertThat(paged.path("pages").asInt()).isGreaterThanOrEqualTo(3); // why ≥: one asset per listed page
+
+        put("forced/a.png");
+        put("forced/b.png");
+        // a run stopped after its first page (as a crash or a provider outage leaves it) …
+        library.reconcile(new dev.pokepedia.medialibrary.ReconcileOptions("forced/", 1, false, false, 1));
+        JsonNode resumed = sync("{\"folder\":\"forced/\",\"batch_size\":1}", 200);
+        assertThat(resumed.path("resumed").asBoolean()).isTrue();
+        assertThat(resumed.path("complete").asBoolean()).isTrue();
+        // … is resumed by the next sync, but force starts a new run from the first page
+        library.reconcile(new dev.pokepedia.medialibrary.ReconcileOptions("forced/", 1, false, false, 1));
+        JsonNode forced = sync("{\"folder\":\"forced/\",\"batch_size\":1,\"force\":true}", 200);
+        assertThat(forced.path("resumed").asBoolean()).isFalse();
+        assertThat(forced.path("complete").asBoolean()).isTrue();
+        assertThat(forced.path("seen").asLong()).isEqualTo(2);
+        assertThat(forced.path("runId").asLong()).isNotEqualTo(resumed.path("runId").asLong());
+
+        assertThat(sync("{\"batch_size\":0}", 400).path("parameter").asText()).isEqualTo("batch_size");
+        assertThat(sync("{\"batch_size\":\"ten\"}", 400).path("parameter").asText()).isEqualTo("batch_size");
+        assertThat(sync("{\"force\":\"yes\"}", 400).path("parameter").asText()).isEqualTo("force");
+        assertThat(sync("{\"bogus\":1}", 400).path("parameter").asText()).isEqualTo("bogus");
+    }
+
+    @Test
+    void sync_of_a_single_asset_rereads_it_from_the_provider_and_updates_or_tombstones_it() throws Exception {
+        put("single/missed.png"); // on the provider, no webhook reached us
+        JsonNode added = sync("{\"single_asset\":\"single/missed.png\"}", 200);
+        assertThat(added.path("result").asText()).isEqualTo("added");
+        assertThat(added.path("asset").path("public_id").asText()).isEqualTo("single/missed.png");
+        assertThat(library.find(new AssetRef(ResourceType.IMAGE, "single/missed.png"))).isPresent();
+        assertThat(sync("{\"single_asset\":\"single/missed.png\",\"resource_type\":\"image\"}", 200)
+                .path("result").asText()).isEqualTo("unchanged");
+
+        provider.delete(ResourceType.IMAGE, List.of("single/missed.png")); // deleted on the provider behind our back
+        JsonNode gone = sync("{\"single_asset\":\"single/missed.png\"}", 200);
+        assertThat(gone.path("result").asText()).isEqualTo("deleted");
+        assertThat(gone.path("asset").path("deleted_at").isTextual()).isTrue();
+        assertThat(sync("{\"single_asset\":\"single/never.png\"}", 200).path("result").asText())
+                .isEqualTo("not_found");
+
+        assertThat(sync("{\"single_asset\":\"x.png\",\"dry_run\":true}", 400).path("parameter").asText())
+                .isEqualTo("dry_run");
+        assertThat(sync("{\"single_asset\":\"x.png\",\"resource_type\":\"sound\"}", 400).path("parameter")
+                .asText()).isEqualTo("resource_type");
+        assertThat(sync("{\"single_asset\":\"\"}", 400).path("parameter").asText()).isEqualTo("single_asset");
+    }
 }

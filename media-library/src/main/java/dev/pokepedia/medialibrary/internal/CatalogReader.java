@@ -184,6 +184,19 @@ public final class CatalogReader {
         }
     }
 
+    /**
+     * Changes whenever the statistics can have changed (every catalog change writes the sync log; a reconcile run
+     * updates its row): the newest log id and the newest run update, both index or small-table reads.
+     */
+    public static String statisticsMarker(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT coalesce(max(id), 0) FROM media_sync_log)"
+                + " || '/' || coalesce((SELECT max(updated_at) FROM media_sync_runs)::text, '')");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** {@code get_media_statistics()} as JSON text. */
     public static String statistics(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT get_media_statistics()::text");

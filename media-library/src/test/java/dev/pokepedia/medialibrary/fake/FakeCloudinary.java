@@ -57,7 +57,7 @@ public final class FakeCloudinary implements AutoCloseable {
     }
 
     private final Clock clock;
-    private final Map<String, Res> store = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, Res> store = new ConcurrentSkipListMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger listCalls = new AtomicInteger();
     private final Javalin app;
@@ -142,6 +142,11 @@ public final class FakeCloudinary implements AutoCloseable {
 
     public Res get(String type, String publicId) {
         return store.get(key(type, publicId));
+    }
+
+    /** Every stored resource of a type, in listing order (live objects: a test may edit them). */
+    public List<Res> all(String type) {
+        return List.copyOf(store.subMap(type + "\u0000", type + "\u0001").values());
     }
 
     public void remove(String type, String publicId) {
@@ -257,9 +262,12 @@ public final class FakeCloudinary implements AutoCloseable {
         String after = cursor == null ? null : new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         List<Res> page = new ArrayList<>();
         boolean more = false;
-        for (Res r : store.values()) {
+        // why a tail view: the store is sorted by type then public id, so a page starts at its cursor instead of
+        // walking every earlier asset (the 100,000-asset benchmark pages through it 200 times)
+        String from = after != null && after.compareTo(prefix) >= 0 ? key(type, after) : key(type, prefix);
+        for (Res r : store.tailMap(from, after == null || after.compareTo(prefix) < 0).values()) {
             if (!r.type.equals(type) || !r.publicId.startsWith(prefix)) {
-                continue;
+                break;
             }
             if (after != null && r.publicId.compareTo(after) <= 0) {
                 continue;

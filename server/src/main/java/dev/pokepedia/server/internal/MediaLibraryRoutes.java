@@ -172,7 +172,11 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         }
     }
 
-    /** Runs a reconcile now ({@code dry_run}, {@code prefix}/{@code folder}, {@code batch_size}, {@code force}). */
+    /**
+     * Runs a reconcile now: {@code dry_run}, {@code prefix}/{@code folder}, {@code batch_size}, {@code force}; or, with
+     * {@code single_asset} (and {@code resource_type}, default image), re-reads that one public id from the provider
+     * and updates or tombstones it in the catalog. Unknown or mistyped fields are 400s naming the field.
+     */
     public void sync(Context ctx) {
         authorize(ctx);
         JsonNode body;
@@ -181,15 +185,83 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest("the body must be a JSON object");
         }
-        String prefix = body.path("prefix").asText(body.path("folder").asText(""));
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+        body.fieldNames().forEachRemaining(f -> {
+            if (!SYNC_FIELDS.contains(f)) {
+                throw ApiException.badParameter(f, f + ": not a field of this request (one of " + new java.util.TreeSet<>(SYNC_FIELDS) + ")");
+            }
+        });
+        boolean dryRun = flag(body, "dry_run");
+        boolean force = flag(body, "force");
+        String single = text(body, "single_asset");
+        if (single != null) {
+            if (single.isBlank()) {
+                throw ApiException.badParameter("single_asset", "single_asset: a public id is required");
+            }
+            for (String other : List.of("dry_run", "prefix", "folder", "batch_size")) {
+                if (body.has(other)) {
+                    throw ApiException.badParameter(other, other + ": not combinable with single_asset (one asset is"
+                            + " re-read and applied at once)");
+                }
+            }
+            ResourceType type;
+            try {
+                type = text(body, "resource_type") == null ? ResourceType.IMAGE : ResourceType.of(text(body, "resource_type"));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badParameter("resource_type", e.getMessage());
+            }
+            AssetRef ref = new AssetRef(type, single);
+            var result = library.refresh(ref, "sync_single", RequestLog.requestId(ctx), null);
+            ObjectNode out = Json.object().put("single_asset", single).put("resource_type", type.wire())
+                    .put("result", result.name().toLowerCase(java.util.Locale.ROOT));
+            var now = library.find(ref);
+            out.set("asset", now.isPresent() ? asset(now.get()) : null);
+            Responder.json(ctx, 200, Json.bytes(out));
+            return;
+        }
+        if (body.has("resource_type")) {
+            throw ApiException.badParameter("resource_type", "resource_type: only with single_asset (a reconcile lists every type)");
+        }
+        String prefix = text(body, "prefix") != null ? text(body, "prefix") : text(body, "folder");
+        JsonNode batch = body.path("batch_size");
+        if (!batch.isMissingNode() && (!batch.canConvertToExactIntegral() || batch.asLong() < 1 || batch.asLong() > 500)) {
+            throw ApiException.badParameter("batch_size", "batch_size: a whole number 1..500");
+        }
         ReconcileOptions o;
         try {
-            o = new ReconcileOptions(prefix, body.path("batch_size").asInt(500), body.path("dry_run").asBoolean(false),
-                    body.path("force").asBoolean(false), 0);
+            o = new ReconcileOptions(prefix, batch.isMissingNode() ? 500 : batch.asInt(), dryRun, force, 0);
         } catch (IllegalArgumentException e) {
             throw bad(e);
         }
         Responder.json(ctx, 200, Json.bytes(library.reconcile(o)));
+    }
+
+    /** The fields {@code POST /api/media/sync} takes (the OpenAPI document lists the same). */
+    static final Set<String> SYNC_FIELDS = Set.of("dry_run", "force", "batch_size", "prefix", "folder", "single_asset",
+            "resource_type");
+
+    private static boolean flag(JsonNode body, String field) {
+        JsonNode v = body.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.badParameter(field, field + ": true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.badParameter(field, field + ": a string");
+        }
+        return v.asText();
     }
 
     /** Multipart upload: {@code file}, {@code public_id} (default: the file name), optional {@code tags}, {@code display_name}. */

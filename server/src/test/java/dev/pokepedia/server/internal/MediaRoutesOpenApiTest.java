@@ -49,6 +49,10 @@ class MediaRoutesOpenApiTest {
         JsonNode media = document().path("paths").path("/api/media");
         assertThat(new HashSet<>(parameters(media.path("get"), "query"))).isEqualTo(MediaLibraryRoutes.LIST_PARAMS);
         assertThat(new HashSet<>(parameters(media.path("delete"), "query"))).isEqualTo(MediaLibraryRoutes.DELETE_MANY_PARAMS);
+        Set<String> syncFields = new HashSet<>();
+        document().path("paths").path("/api/media/sync").path("post").path("requestBody").path("content")
+                .path("application/json").path("schema").path("properties").fieldNames().forEachRemaining(syncFields::add);
+        assertThat(syncFields).isEqualTo(MediaLibraryRoutes.SYNC_FIELDS);
     }
 
     @Test
