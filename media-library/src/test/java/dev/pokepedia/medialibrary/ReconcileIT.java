@@ -216,7 +216,12 @@ class ReconcileIT {
         assertThat(count("SELECT count(DISTINCT public_id) FROM media_sync_log WHERE operation = 'reconcile_add'")).isEqualTo(10_000);
 
         fake.get("image", "big/00001").tags = List.of("changed");
+        String rowVersions = "SELECT count(*) FROM media_assets WHERE xmin::text <> ALL (SELECT x FROM row_versions)";
+        exec("CREATE TABLE row_versions AS SELECT xmin::text AS x FROM media_assets");
         ReconcileReport second = library.reconcile(ReconcileOptions.defaults());
+        // only the changed asset's catalog row was written (the listing's ids are kept beside the run)
+        assertThat(count(rowVersions)).isEqualTo(1);
+        exec("DROP TABLE row_versions");
         assertThat(second.updated()).isEqualTo(1);
         assertThat(second.unchanged()).isEqualTo(9_999);
         assertThat(second.added() + second.deleted()).isZero();

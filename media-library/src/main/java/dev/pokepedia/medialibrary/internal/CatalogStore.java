@@ -140,15 +140,16 @@ public final class CatalogStore {
         return ApplyResult.UNCHANGED;
     }
 
-    /** Marks rows seen by a reconcile run (also the unchanged ones, which the upsert leaves alone). */
+    /**
+     * Records what a reconcile run saw in a page of the listing (unchanged assets too), beside the run: the catalog
+     * rows of unchanged assets are not written.
+     */
     public void markSeen(Connection c, ResourceType type, List<String> publicIds, long runId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE media_assets SET last_seen_run = ? WHERE provider = ?"
-                + " AND cloud = ? AND resource_type = ? AND public_id = ANY (?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO media_sync_run_seen (run_id, resource_type, public_id)"
+                + " SELECT ?, ?, unnest(?::text[]) ON CONFLICT DO NOTHING")) {
             ps.setLong(1, runId);
-            ps.setString(2, provider);
-            ps.setString(3, cloud);
-            ps.setString(4, type.wire());
-            ps.setArray(5, c.createArrayOf("text", publicIds.toArray()));
+            ps.setString(2, type.wire());
+            ps.setArray(3, c.createArrayOf("text", publicIds.toArray()));
             ps.executeUpdate();
         }
     }

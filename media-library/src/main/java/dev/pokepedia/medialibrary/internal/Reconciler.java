@@ -99,6 +99,9 @@ public final class Reconciler {
             exec(c, "UPDATE media_sync_runs SET status = 'failed', finished_at = now(), last_error = 'superseded by a"
                     + " forced run' WHERE provider = ? AND cloud = ? AND prefix = ? AND status IN ('running',"
                     + " 'interrupted')", provider.kind(), provider.cloud(), o.prefix());
+            // why: what superseded runs had seen is of no use any more
+            exec(c, "DELETE FROM media_sync_run_seen WHERE run_id IN (SELECT id FROM media_sync_runs WHERE provider = ?"
+                    + " AND cloud = ? AND prefix = ? AND status = 'failed')", provider.kind(), provider.cloud(), o.prefix());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO media_sync_runs (provider, cloud, prefix)"
                     + " VALUES (?, ?, ?) RETURNING id, started_at")) {
                 scope(ps, o.prefix());
@@ -177,6 +180,7 @@ public final class Reconciler {
             deleted = tombstoneUnseen(c, o.prefix(), runId, startedAt, requestId, null);
             exec(c, "UPDATE media_sync_runs SET status = 'completed', cursor = NULL, deleted = deleted + ?,"
                     + " finished_at = now(), updated_at = now() WHERE id = ?", deleted, runId);
+            exec(c, "DELETE FROM media_sync_run_seen WHERE run_id = ?", runId);
             c.commit();
         } else if (error == null) {
             exec(c, "UPDATE media_sync_runs SET status = 'interrupted', updated_at = now() WHERE id = ?", runId);
@@ -243,7 +247,9 @@ public final class Reconciler {
         List<AssetRef> gone = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT resource_type, public_id FROM media_assets"
                 + " WHERE provider = ? AND cloud = ? AND deleted_at IS NULL AND public_id LIKE ? ESCAPE '\\'"
-                + " AND last_seen_run IS DISTINCT FROM ? AND (last_synced_at IS NULL OR last_synced_at < ?)")) {
+                + " AND NOT EXISTS (SELECT 1 FROM media_sync_run_seen s WHERE s.run_id = ? AND s.resource_type ="
+                + " media_assets.resource_type AND s.public_id = media_assets.public_id)"
+                + " AND (last_synced_at IS NULL OR last_synced_at < ?)")) {
             ps.setString(1, provider.kind());
             ps.setString(2, provider.cloud());
             ps.setString(3, like(prefix));
