@@ -7,7 +7,6 @@ import dev.pokepedia.testkit.FreshDatabase;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -33,11 +32,11 @@ class PokedexApiIT {
 
     @BeforeAll
     static void start() throws Exception {
-        var store = Mirror.load(db.database(), Files.createTempDirectory("pokedex-storage"));
-        server = PokepediaServer.builder(db.database()).options(ServerOptions.defaults().withPort(0)).objectStore(store).start();
-        http = new Http(server.baseUri());
-        base = server.baseUri().toString();
-        snapshot = Snapshot.documents(Mirror.CORPUS);
+        MirroredServer m = MirroredServer.start(db.database(), "pokedex");
+        server = m.server();
+        http = m.http();
+        base = m.base();
+        snapshot = m.snapshot();
     }
 
     @AfterAll

@@ -10,7 +10,6 @@ import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.testkit.FreshDatabase;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -39,12 +38,13 @@ class ReadApiIT {
 
     @BeforeAll
     static void start() throws Exception {
-        storage = Files.createTempDirectory("readapi-storage");
-        store = Mirror.load(db.database(), storage);
-        server = PokepediaServer.builder(db.database()).options(ServerOptions.defaults().withPort(0)).objectStore(store).start();
-        http = new Http(server.baseUri());
-        base = server.baseUri().toString();
-        snapshot = Snapshot.documents(Mirror.CORPUS);
+        MirroredServer m = MirroredServer.start(db.database(), "readapi");
+        storage = m.storage();
+        store = m.store();
+        server = m.server();
+        http = m.http();
+        base = m.base();
+        snapshot = m.snapshot();
     }
 
     @AfterAll
