@@ -2,8 +2,6 @@ package dev.pokepedia.syncclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,18 +36,21 @@ class CrashSafetyIT {
     @Test
     void killed_mid_write_loses_no_acknowledged_change_and_invents_no_operation() throws Exception {
         Path file = dir.resolve("store.db");
-        Process p = child("write", file.toString());
-        int last = -1;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                last = Integer.parseInt(line.substring("saved ".length()));
-                if (last >= 150) {
-                    sigkill(p);
-                    break;
-                }
-            }
+        // why a file, not a pipe: the JDK closes a killed process's pipes, and lines the child printed just before
+        // the kill (each one an acknowledged write) must still be read; CI once saw 168 entities after 'saved 150'
+        Path out = dir.resolve("child.out");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), "write",
+                file.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(out.toFile()).start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> lastSaved(out) >= 150 || !p.isAlive());
+            assertThat(p.isAlive()).as("the child is still writing when killed").isTrue();
+            sigkill(p);
+        } finally {
+            p.destroyForcibly();
         }
+        int last = lastSaved(out);
         try (LocalStore s = LocalStore.open(file, EntityRegistry.reference())) {
             Set<String> entities = new HashSet<>();
             for (String type : List.of("players", "teams")) {
@@ -71,6 +72,17 @@ class CrashSafetyIT {
             assertThat(entities.size()).isBetween(expected(last), expected(last + 1));
             assertThat(s.verifyIntegrity().issues()).isEmpty();
         }
+    }
+
+    /** The highest "saved N" line the child printed (-1 before the first). */
+    private static int lastSaved(Path out) throws java.io.IOException {
+        int last = -1;
+        for (String line : java.nio.file.Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            if (line.matches("saved [0-9]+")) { // why: the kill may cut the last line short
+                last = Math.max(last, Integer.parseInt(line.substring("saved ".length())));
+            }
+        }
+        return last;
     }
 
     private static int expected(int last) {
