@@ -78,15 +78,7 @@ public final class UploadCheck {
     }
 
     private static boolean starts(byte[] b, byte[] magic) {
-        if (b.length < magic.length) {
-            return false;
-        }
-        for (int i = 0; i < magic.length; i++) {
-            if (b[i] != magic[i]) {
-                return false;
-            }
-        }
-        return true;
+        return b.length >= magic.length && java.util.Arrays.equals(b, 0, magic.length, magic, 0, magic.length);
     }
 
     private static ProviderException refuse(String why) {
