@@ -16,3 +16,6 @@ BEGIN
         GRANT SELECT, INSERT, DELETE ON media_sync_run_seen TO service_role;
     END IF;
 END $$;
+
+-- why drop: nothing reads the per-row stamp any more (the seen set above replaced it)
+ALTER TABLE media_assets DROP COLUMN last_seen_run;

@@ -147,7 +147,7 @@ public final class MediaLibrary {
         long t0 = System.nanoTime();
         Optional<ProviderAsset> now = provider.get(ref);
         try (Connection c = dataSource.getConnection()) {
-            ApplyResult r = now.isPresent() ? store.upsert(c, now.get(), eventAt, null)
+            ApplyResult r = now.isPresent() ? store.upsert(c, now.get(), eventAt)
                     : store.tombstone(c, ref, null, eventAt);
             store.log(c, operation, IN, ref.publicId(), r == ApplyResult.STALE ? "skipped" : "success", null,
                     millis(t0), requestId, Map.of("result", r.name().toLowerCase()));
@@ -175,7 +175,7 @@ public final class MediaLibrary {
                 Map<String, Object> m = JSON.convertValue(b, Map.class);
                 ProviderAsset a = CloudinaryProvider.toAsset(type(b), m);
                 try (Connection c = dataSource.getConnection()) {
-                    ApplyResult r = store.upsert(c, a, at, null);
+                    ApplyResult r = store.upsert(c, a, at);
                     store.log(c, "upload", IN, a.publicId(), r == ApplyResult.STALE ? "skipped" : "success", null,
                             millis(t0), n.requestId(), Map.of("result", r.name().toLowerCase(),
                                     "version", String.valueOf(a.version())));
@@ -325,7 +325,7 @@ public final class MediaLibrary {
                 store.moveRow(c, movedFrom, done.publicId());
                 store.tombstone(c, movedFrom, null, null);
             }
-            store.upsert(c, done, null, null);
+            store.upsert(c, done, null);
             store.log(c, operation, OUT, done.publicId(), "success", null, millis(t0), requestId,
                     movedFrom == null ? null : Map.of("from", movedFrom.publicId()));
             c.commit();
@@ -350,12 +350,12 @@ public final class MediaLibrary {
                 store.moveRow(c, from, to);
             }
             if (toNow.isPresent()) {
-                out.put(to, store.upsert(c, toNow.get(), at, null));
+                out.put(to, store.upsert(c, toNow.get(), at));
             }
             if (fromNow.isEmpty()) {
                 out.put(from.publicId(), store.tombstone(c, from, null, at));
             } else {
-                out.put(from.publicId(), store.upsert(c, fromNow.get(), at, null));
+                out.put(from.publicId(), store.upsert(c, fromNow.get(), at));
             }
             store.log(c, "rename", IN, to, "success", null, millis(t0), requestId, Map.of("from", from.publicId()));
             c.commit();

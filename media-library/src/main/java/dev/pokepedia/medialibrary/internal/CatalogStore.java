@@ -73,8 +73,8 @@ public final class CatalogStore {
             INSERT INTO media_assets AS m (provider, cloud, public_id, resource_type, format, bytes, width, height,
                 duration, folder, display_name, tags, context, metadata, secure_url, provider_version, etag, state_hash,
                 provider_created_at, provider_updated_at, last_event_at, sync_status, last_error, last_synced_at,
-                last_seen_run, deleted_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, coalesce(?, now()), ?, ?, 'synced', NULL, now(), ?,
+                deleted_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, coalesce(?, now()), ?, ?, 'synced', NULL, now(),
                 NULL, now())
             ON CONFLICT (provider, cloud, resource_type, public_id) DO UPDATE SET
                 format = EXCLUDED.format, bytes = EXCLUDED.bytes, width = EXCLUDED.width, height = EXCLUDED.height,
@@ -85,7 +85,7 @@ public final class CatalogStore {
                 provider_updated_at = EXCLUDED.provider_updated_at,
                 last_event_at = greatest(m.last_event_at, EXCLUDED.last_event_at),
                 sync_status = 'synced', last_error = NULL, last_synced_at = now(),
-                last_seen_run = coalesce(EXCLUDED.last_seen_run, m.last_seen_run), deleted_at = NULL, updated_at = now()
+                deleted_at = NULL, updated_at = now()
             WHERE (m.state_hash IS DISTINCT FROM EXCLUDED.state_hash OR m.deleted_at IS NOT NULL)
               AND (m.provider_version IS NULL OR EXCLUDED.provider_version IS NULL
                    OR EXCLUDED.provider_version >= m.provider_version)
@@ -95,9 +95,8 @@ public final class CatalogStore {
      * Applies a provider state: inserted, or updated when it differs and is not older than the stored version.
      *
      * @param eventAt when the provider reported this state (webhook) or null (listing)
-     * @param runId   the reconcile run that saw it, or null
      */
-    public ApplyResult upsert(Connection c, ProviderAsset a, Instant eventAt, Long runId) throws SQLException {
+    public ApplyResult upsert(Connection c, ProviderAsset a, Instant eventAt) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
             int i = 1;
             ps.setString(i++, provider);
@@ -125,7 +124,6 @@ public final class CatalogStore {
             ps.setTimestamp(i++, ts(a.createdAt()));
             ps.setTimestamp(i++, ts(a.updatedAt()));
             ps.setTimestamp(i++, ts(eventAt));
-            setLong(ps, i++, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     return rs.getBoolean(1) ? ApplyResult.ADDED : ApplyResult.UPDATED;

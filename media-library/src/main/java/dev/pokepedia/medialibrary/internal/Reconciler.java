@@ -136,7 +136,7 @@ public final class Reconciler {
                         continue;
                     }
                     long t0 = System.nanoTime();
-                    ApplyResult r = store.upsert(c, a, null, runId);
+                    ApplyResult r = store.upsert(c, a, null);
                     switch (r) {
                         case ADDED -> pa++;
                         case UPDATED -> pu++;
@@ -177,7 +177,7 @@ public final class Reconciler {
         }
         long deleted = 0;
         if (complete) {
-            deleted = tombstoneUnseen(c, o.prefix(), runId, startedAt, requestId, null);
+            deleted = tombstoneUnseen(c, o.prefix(), runId, startedAt, requestId);
             exec(c, "UPDATE media_sync_runs SET status = 'completed', cursor = NULL, deleted = deleted + ?,"
                     + " finished_at = now(), updated_at = now() WHERE id = ?", deleted, runId);
             exec(c, "DELETE FROM media_sync_run_seen WHERE run_id = ?", runId);
@@ -242,8 +242,8 @@ public final class Reconciler {
     }
 
     /** Tombstones live rows of the scope the finished run did not see and nobody touched since it started. */
-    private long tombstoneUnseen(Connection c, String prefix, long runId, Timestamp startedAt, String requestId,
-            Object unused) throws SQLException {
+    private long tombstoneUnseen(Connection c, String prefix, long runId, Timestamp startedAt, String requestId)
+            throws SQLException {
         List<AssetRef> gone = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT resource_type, public_id FROM media_assets"
                 + " WHERE provider = ? AND cloud = ? AND deleted_at IS NULL AND public_id LIKE ? ESCAPE '\\'"
