@@ -32,7 +32,7 @@ class CatalogSchemaIT {
             assertThat(ids(st, "to_tsquery('simple', 'bulbasaur')")).containsExactly("pokedex/bulbasaur");
             st.execute("SET enable_seqscan = off");
             try (ResultSet rs = st.executeQuery("EXPLAIN SELECT id FROM media_assets WHERE "
-                    + "media_search_document(display_name, public_id, tags, context) @@ to_tsquery('simple', 'grass')")) {
+                    + "search_document @@ to_tsquery('simple', 'grass')")) {
                 StringBuilder plan = new StringBuilder();
                 while (rs.next()) {
                     plan.append(rs.getString(1)).append('\n');
@@ -40,6 +40,10 @@ class CatalogSchemaIT {
                 assertThat(plan.toString()).contains("media_assets_search_idx");
             }
             st.execute("RESET enable_seqscan");
+            // the stored search column follows every write of the fields it is made of
+            st.execute("UPDATE media_assets SET tags = '{poison}', context = '{\"alt\":\"seed\"}' WHERE public_id = 'pokedex/bulbasaur'");
+            assertThat(ids(st, "to_tsquery('simple', 'grass')")).isEmpty();
+            assertThat(ids(st, "to_tsquery('simple', 'poison & seed')")).containsExactly("pokedex/bulbasaur");
 
             try (ResultSet rs = st.executeQuery("SELECT get_media_statistics()")) {
                 rs.next();
@@ -121,7 +125,7 @@ class CatalogSchemaIT {
     private static java.util.List<String> ids(Statement st, String query) throws SQLException {
         var out = new java.util.ArrayList<String>();
         try (ResultSet rs = st.executeQuery("SELECT public_id FROM media_assets WHERE "
-                + "media_search_document(display_name, public_id, tags, context) @@ " + query + " ORDER BY public_id")) {
+                + "search_document @@ " + query + " ORDER BY public_id")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

@@ -60,8 +60,8 @@ public final class CatalogReader {
         }
         if (q.text() != null) {
             // why plainto_tsquery: user text becomes words ANDed together; operators and quotes are just characters
-            sql.append(" AND media_search_document(display_name, public_id, tags, context)"
-                    + " @@ plainto_tsquery('simple', ?)");
+            // why the stored column (V703): the expression recomputed to_tsvector for every row a sorted scan passed
+            sql.append(" AND search_document @@ plainto_tsquery('simple', ?)");
             args.add(q.text());
         }
         boolean keyset = q.sort().startsWith("created");
