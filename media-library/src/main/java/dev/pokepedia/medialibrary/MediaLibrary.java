@@ -39,7 +39,7 @@ public final class MediaLibrary {
     private final java.time.Clock clock = java.time.Clock.systemUTC(); // why a field: only the statistics' age uses it
     private final java.util.concurrent.atomic.AtomicReference<CachedStatistics> cachedStatistics =
             new java.util.concurrent.atomic.AtomicReference<>();
-    private final Object statisticsLock = new Object();
+    private final java.util.concurrent.locks.ReentrantLock statisticsLock = new java.util.concurrent.locks.ReentrantLock();
 
     public MediaLibrary(DataSource dataSource, MediaProvider provider) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -75,9 +75,12 @@ public final class MediaLibrary {
      * {@code get_media_statistics()}: counts and bytes by type, folder and status, sync health (JSON text).
      *
      * <p>Computed again only when the catalog changed (a new sync log entry or a reconcile run's progress) or the
-     * last answer is older than {@link #STATS_MAX_AGE} (the 24-hour counts roll on with time). why: the list route
-     * answers every page with these statistics, and at 100,000 assets they take five scans of the catalog, which
-     * 50 concurrent clients turned into the whole cost of a listing (bench/media-library.sh).
+     * last answer is older than {@link #STATS_MAX_AGE} (the 24-hour counts roll on with time), one computation at a
+     * time. The caller that starts a computation gets its result; callers arriving while it runs get the previous
+     * answer (at most one computation behind). why: the list route answers every page with these statistics, and at
+     * 100,000 assets they take five scans of the catalog (~0.2 s quiet, far more under load); 50 clients each running
+     * them held every pooled connection, and 50 clients all waiting for one computation stalled every 5 s, which made
+     * the list's p99 (bench/media-library.sh).
      */
     public String statistics() {
         Instant asked = clock.instant();
@@ -86,18 +89,23 @@ public final class MediaLibrary {
         if (last != null && last.marker().equals(marker) && asked.isBefore(last.at().plus(STATS_MAX_AGE))) {
             return last.json();
         }
-        // why one at a time: 50 clients arriving together would otherwise each run the five scans at once and hold
-        // every pooled connection meanwhile; a caller that waited gets the answer computed after it arrived
-        synchronized (statisticsLock) {
+        if (last == null) {
+            statisticsLock.lock(); // why wait: there is no earlier answer to give
+        } else if (!statisticsLock.tryLock()) {
+            return last.json();
+        }
+        try {
             last = cachedStatistics.get();
             if (last != null && !last.at().isBefore(asked)) {
-                return last.json();
+                return last.json(); // computed after this caller asked
             }
             Instant at = clock.instant();
             String before = read(c -> CatalogReader.statisticsMarker(c)); // why before: a change meanwhile is seen next time
             String json = read(c -> CatalogReader.statistics(c));
             cachedStatistics.set(new CachedStatistics(before, at, json));
             return json;
+        } finally {
+            statisticsLock.unlock();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.pokepedia.medialibrary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.pokepedia.medialibrary.fake.FakeCloudinary;
 import dev.pokepedia.testkit.FreshDatabase;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,5 +115,35 @@ class CatalogQueryIT {
         assertThat(library.details(-1)).isEmpty();
         assertThat(library.statistics()).contains("\"total_assets\": 45").contains("\"even\": {\"bytes\":")
                 .contains("\"last_run\"");
+    }
+
+    @Test
+    void a_caller_arriving_while_the_statistics_are_computed_gets_the_previous_answer_without_waiting() throws Exception {
+        String before = library.statistics();
+        // why its own threads: the common pool has one worker on a 2-core machine, so the second caller would queue
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+                Connection locker = db.database().connection(); Statement st = locker.createStatement()) {
+            // a change (every catalog change writes the sync log), then the catalog held so the next computation waits
+            st.execute("INSERT INTO media_sync_log (operation, direction, provider, cloud, public_id, status)"
+                    + " VALUES ('tags', 'provider_to_catalog', 'cloudinary', '" + provider.cloud() + "', 'even/mon00', 'success')");
+            locker.setAutoCommit(false);
+            st.execute("LOCK TABLE media_assets IN ACCESS EXCLUSIVE MODE");
+            CompletableFuture<String> computing = CompletableFuture.supplyAsync(library::statistics, threads);
+            await().atMost(Duration.ofSeconds(20)).until(() -> waitingForLock("get_media_statistics"));
+
+            assertThat(CompletableFuture.supplyAsync(library::statistics, threads).get(10, TimeUnit.SECONDS)).isEqualTo(before);
+            assertThat(computing).isNotDone();
+            locker.rollback();
+            assertThat(computing.get(20, TimeUnit.SECONDS)).contains("\"total_assets\": 45");
+        }
+    }
+
+    private static boolean waitingForLock(String query) throws SQLException {
+        try (Connection c = db.database().connection(); Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND query LIKE '%" + query + "%' AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
     }
 }

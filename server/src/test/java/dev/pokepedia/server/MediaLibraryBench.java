@@ -13,11 +13,12 @@ import dev.pokepedia.medialibrary.ReconcileReport;
 import dev.pokepedia.medialibrary.WebhookVerifier;
 import dev.pokepedia.medialibrary.fake.FakeCloudinary;
 import dev.pokepedia.testkit.FreshDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -80,6 +82,8 @@ public final class MediaLibraryBench {
     public static void main(String[] args) throws Exception {
         int assets = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int webhookSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        // why: the JDK keeps 5 idle keep-alive connections per host by default; 50 clients would reconnect constantly
+        System.setProperty("http.maxConnections", "400");
         DatabaseConfig admin = FreshDatabase.serverConfig(System.getenv());
         drop(admin);
         DatabaseLocator.ensureDatabase(admin, DB);
@@ -97,10 +101,8 @@ public final class MediaLibraryBench {
                     CloudinaryConfig.SignatureAlgorithm.SHA1, WebhookVerifier.DEFAULT_TOLERANCE, Clock.systemUTC());
             try (PokepediaServer server = PokepediaServer.builder(db)
                     .options(ServerOptions.defaults().withPort(0)).mediaLibrary(library, verifier, TOKEN).start()) {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(5)).build();
-                listAndSearch(http, server.baseUri());
-                webhooks(http, server.baseUri(), db, webhookSeconds);
+                listAndSearch(server.baseUri());
+                webhooks(server.baseUri(), db, webhookSeconds);
             }
             provider.close();
         } finally {
@@ -214,14 +216,14 @@ public final class MediaLibraryBench {
 
     // --- 2. list and search ---
 
-    private static void listAndSearch(HttpClient http, URI base) throws Exception {
+    private static void listAndSearch(URI base) throws Exception {
         System.out.printf("%n2. GET /api/media with %d concurrent clients x %d requests, every request its own"
                 + " parameters%n", CLIENTS, REQUESTS_PER_CLIENT);
         Set<String> urls = ConcurrentHashMap.newKeySet();
-        closedLoop(http, base, 20, (c) -> new ListClient(c, urls)); // warm-up
+        closedLoop(base, 20, (c) -> new ListClient(c, urls)); // warm-up
         urls.clear();
-        long[] health = closedLoop(http, base, REQUESTS_PER_CLIENT, c -> r -> "/healthz");
-        long[] list = closedLoop(http, base, REQUESTS_PER_CLIENT, c -> new ListClient(c + 1000, urls));
+        long[] health = closedLoop(base, REQUESTS_PER_CLIENT, c -> r -> "/healthz");
+        long[] list = closedLoop(base, REQUESTS_PER_CLIENT, c -> new ListClient(c + 1000, urls));
         header();
         latencies("baseline GET /healthz", health, null);
         latencies("GET /api/media (list + search)", list, health);
@@ -282,7 +284,7 @@ public final class MediaLibraryBench {
     }
 
     /** {@code clients} threads, each sending {@code perClient} requests back to back; the latencies in ns. */
-    private static long[] closedLoop(HttpClient http, URI base, int perClient,
+    private static long[] closedLoop(URI base, int perClient,
             Function<Integer, Function<String, String>> clientFactory) throws Exception {
         long[] out = new long[CLIENTS * perClient];
         AtomicInteger failures = new AtomicInteger();
@@ -296,15 +298,14 @@ public final class MediaLibraryBench {
                 try {
                     go.await();
                     for (int i = 0; i < perClient; i++) {
-                        HttpRequest req = HttpRequest.newBuilder(base.resolve(next.apply(body)))
-                                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).build();
+                        Call req = new Call(base.resolve(next.apply(body)), Map.of("Authorization", "Bearer " + TOKEN), null);
                         long t0 = System.nanoTime();
-                        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        Answer res = req.send();
                         out[client * perClient + i] = System.nanoTime() - t0;
                         body = res.body();
-                        if (res.statusCode() != 200) {
+                        if (res.status() != 200) {
                             if (failures.incrementAndGet() <= 3) {
-                                System.err.println(res.statusCode() + " " + req.uri() + ": " + res.body());
+                                System.err.println(res.status() + " " + req.uri() + ": " + res.body());
                             }
                         }
                     }
@@ -324,16 +325,16 @@ public final class MediaLibraryBench {
 
     // --- 3. webhooks ---
 
-    private static void webhooks(HttpClient http, URI base, Database db, int seconds) throws Exception {
+    private static void webhooks(URI base, Database db, int seconds) throws Exception {
         int n = WEBHOOK_RATE * seconds;
         System.out.printf("%n3. signed webhooks at %d/s for %d s (open loop), then applied by the queue worker%n",
                 WEBHOOK_RATE, seconds);
-        paced(http, base, WEBHOOK_RATE * 2, i -> health(base)); // warm-up
-        paced(http, base, WEBHOOK_RATE * 2, i -> webhook(base, "warm", i));
-        long[] health = paced(http, base, WEBHOOK_RATE * Math.max(5, seconds / 2), i -> health(base));
+        paced( WEBHOOK_RATE * 2, i -> health(base)); // warm-up
+        paced( WEBHOOK_RATE * 2, i -> webhook(base, "warm", i));
+        long[] health = paced( WEBHOOK_RATE * Math.max(5, seconds / 2), i -> health(base));
         long applied0 = count(db, "SELECT count(*) FROM media_assets WHERE public_id LIKE 'hooks/bench/%'");
         long t0 = System.nanoTime();
-        long[] hooks = paced(http, base, n, i -> webhook(base, "bench", i));
+        long[] hooks = paced( n, i -> webhook(base, "bench", i));
         double sendS = seconds(t0);
         header();
         latencies("baseline GET /healthz, paced", health, null);
@@ -351,11 +352,11 @@ public final class MediaLibraryBench {
         check(applied == n, "every acknowledged notification is applied");
     }
 
-    private static HttpRequest health(URI base) {
-        return HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(30)).build();
+    private static Call health(URI base) {
+        return new Call(base.resolve("/healthz"), Map.of(), null);
     }
 
-    private static HttpRequest webhook(URI base, String run, int i) {
+    private static Call webhook(URI base, String run, int i) {
         String ts = Long.toString(System.currentTimeMillis() / 1000);
         String folder = FOLDERS.get(i % FOLDERS.size());
         String body = ("{\"notification_type\":\"upload\",\"timestamp\":\"%s\",\"request_id\":\"%s-%d-%d\","
@@ -372,16 +373,15 @@ public final class MediaLibraryBench {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        return HttpRequest.newBuilder(base.resolve("/api/media/webhooks/cloudinary")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("X-Cld-Timestamp", ts).header("X-Cld-Signature", sig)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return new Call(base.resolve("/api/media/webhooks/cloudinary"), Map.of("Content-Type", "application/json",
+                "X-Cld-Timestamp", ts, "X-Cld-Signature", sig), body.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * Sends request {@code i} at {@code start + i / rate} whatever happened to the others (open loop); a latency is
      * measured from that scheduled time, so a server that stalls is charged for the requests that queued behind it.
      */
-    private static long[] paced(HttpClient http, URI base, int n, Function<Integer, HttpRequest> make)
+    private static long[] paced(int n, Function<Integer, Call> make)
             throws Exception {
         long[] out = new long[n];
         AtomicInteger failures = new AtomicInteger();
@@ -395,14 +395,14 @@ public final class MediaLibraryBench {
                 while ((wait = due - System.nanoTime()) > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
-                HttpRequest req = make.apply(i); // why here: the signature's timestamp is the send time
+                Call req = make.apply(i); // why here: the signature's timestamp is the send time
                 int idx = i;
                 senders.submit(() -> {
                     try {
-                        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        Answer res = req.send();
                         out[idx] = System.nanoTime() - due;
-                        if (res.statusCode() != 200 && failures.incrementAndGet() <= 3) {
-                            System.err.println(res.statusCode() + " " + req.uri() + ": " + res.body());
+                        if (res.status() != 200 && failures.incrementAndGet() <= 3) {
+                            System.err.println(res.status() + " " + req.uri() + ": " + res.body());
                         }
                     } catch (Exception e) {
                         failures.incrementAndGet();
@@ -416,6 +416,37 @@ public final class MediaLibraryBench {
         }
         check(failures.get() == 0, failures.get() + " paced requests failed");
         return out;
+    }
+
+    // --- the load generator's HTTP ---
+
+    record Answer(int status, String body) {}
+
+    /**
+     * One request over the JDK's keep-alive {@link HttpURLConnection} (connections are reused per thread). why not
+     * java.net.http: its shared selector thread and per-request futures cost the load generator more CPU than the
+     * server spends on a small request, on the same two cores; with it GET /healthz alone had p99 56 ms here.
+     */
+    record Call(URI uri, Map<String, String> headers, byte[] body) {
+        Answer send() throws IOException {
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            c.setConnectTimeout(5_000);
+            c.setReadTimeout(30_000);
+            headers.forEach(c::setRequestProperty);
+            if (body != null) {
+                c.setRequestMethod("POST");
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(body.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = c.getResponseCode();
+            // why read to the end and close the stream, never disconnect(): that returns the socket to the keep-alive cache
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                return new Answer(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
     }
 
     // --- output and helpers ---
