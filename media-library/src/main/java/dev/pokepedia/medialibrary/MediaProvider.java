@@ -46,6 +46,20 @@ public interface MediaProvider extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * A URL a browser can load a small preview of the asset from, when the provider delivers one itself (Cloudinary:
+     * its delivery URL with a thumbnail transformation; a video's first frame as JPEG); empty when it does not (the
+     * server then proxies the bytes of {@link #content}).
+     */
+    default Optional<java.net.URI> thumbnail(AssetRef ref) {
+        return Optional.empty();
+    }
+
+    /** The origin ({@code https://host}) of every {@link #thumbnail} URL, for a page's Content-Security-Policy. */
+    default Optional<String> thumbnailOrigin() {
+        return Optional.empty();
+    }
+
     @Override
     default void close() {
     }

@@ -218,4 +218,15 @@ class CloudinaryProviderIT {
             assertThat(e.getMessage()).contains("list image resources").contains("Injected failure 500");
         });
     }
+
+    @Test
+    void thumbnails_are_cloudinary_delivery_urls_with_a_fit_transformation_and_none_for_raw_files() {
+        String base = "https://res.cloudinary.com/" + FakeCloudinary.CLOUD;
+        assertThat(provider.thumbnail(AssetRef.image("pokedex/gen 1/pikachu")).orElseThrow())
+                .hasToString(base + "/image/upload/c_fit,h_240,w_240/v1/pokedex/gen%201/pikachu");
+        assertThat(provider.thumbnail(new AssetRef(ResourceType.VIDEO, "clips/intro")).orElseThrow())
+                .hasToString(base + "/video/upload/c_fit,h_240,w_240/v1/clips/intro.jpg");
+        assertThat(provider.thumbnail(new AssetRef(ResourceType.RAW, "docs/readme.txt"))).isEmpty();
+        assertThat(provider.thumbnailOrigin()).hasValue("https://res.cloudinary.com");
+    }
 }

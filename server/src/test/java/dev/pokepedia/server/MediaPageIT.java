@@ -12,11 +12,14 @@ import dev.pokepedia.medialibrary.ResourceType;
 import dev.pokepedia.medialibrary.S3LibraryConfig;
 import dev.pokepedia.medialibrary.UploadRequest;
 import dev.pokepedia.medialibrary.WebhookVerifier;
+import dev.pokepedia.medialibrary.fake.FakeCloudinary;
 import dev.pokepedia.testkit.FreshDatabase;
 import dev.pokepedia.testkit.S3TestServer;
+import dev.pokepedia.testkit.SettableClock;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +122,35 @@ class MediaPageIT {
         assertThat(svg.headers().firstValue("Content-Security-Policy").orElse("")).contains("sandbox").contains("default-src 'none'");
         assertThat(admin.get("/admin/media-library/" + id("x/notes.txt") + "/thumbnail").statusCode()).isEqualTo(404);
         assertThat(admin.get("/admin/media-library/abc/thumbnail").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void cloudinary_cards_show_its_delivery_thumbnails_and_only_that_page_allows_its_origin() {
+        AdminClient s3Admin = new AdminClient(http);
+        s3Admin.loginOk(PASSWORD);
+        assertThat(s3Admin.get("/admin/media-library").headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("img-src 'self' data:;");
+        try (FakeCloudinary fake = new FakeCloudinary(Clock.systemUTC()).start();
+                MediaProvider cloudinary = fake.provider(new SettableClock(java.time.Instant.now()), Duration.ofHours(2))) {
+            fake.put("image", "cards/pikachu", 1_700_000_000L);
+            fake.put("raw", "cards/notes", 1_700_000_001L);
+            MediaLibrary cld = new MediaLibrary(db.database(), cloudinary);
+            cld.reconcile(ReconcileOptions.defaults());
+            try (PokepediaServer s = PokepediaServer.builder(db.database())
+                    .options(ServerOptions.defaults().withPort(0).withAdminPassword(new AdminPassword(PASSWORD)))
+                    .mediaLibrary(cld, new WebhookVerifier("s", CloudinaryConfig.SignatureAlgorithm.SHA1,
+                            WebhookVerifier.DEFAULT_TOLERANCE, Clock.systemUTC()), "media-page-it-token-01234").start()) {
+                AdminClient admin = new AdminClient(new Http(s.baseUri()));
+                admin.loginOk(PASSWORD);
+                HttpResponse<byte[]> page = admin.get("/admin/media-library");
+                assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                        .contains("img-src 'self' data: https://res.cloudinary.com;");
+                assertThat(Http.text(page)).contains("<img src=\"https://res.cloudinary.com/" + FakeCloudinary.CLOUD
+                        + "/image/upload/c_fit,h_240,w_240/v1/cards/pikachu\"");
+                assertThat(Http.text(admin.get("/admin/media-library/grid?type=raw"))).doesNotContain("<img")
+                        .contains("cards/notes");
+            }
+        }
     }
 
     @Test

@@ -78,6 +78,29 @@ public final class CloudinaryProvider implements MediaProvider {
         return config.cloudName();
     }
 
+    /** Side of the square a thumbnail fits in (CSS pixels; the grid shows 120 px, twice that for dense screens). */
+    static final int THUMBNAIL_PX = 240;
+
+    @Override
+    public Optional<java.net.URI> thumbnail(AssetRef ref) {
+        if (ref.type() == ResourceType.RAW) {
+            return Optional.empty();
+        }
+        // why the SDK: it encodes the public id and the transformation as Cloudinary's delivery URLs expect
+        var url = cloudinary.url().secure(true).resourceType(ref.type().wire())
+                .transformation(new com.cloudinary.Transformation<>().width(THUMBNAIL_PX).height(THUMBNAIL_PX).crop("fit"));
+        if (ref.type() == ResourceType.VIDEO) {
+            url = url.format("jpg"); // a still of the video
+        }
+        return Optional.of(java.net.URI.create(url.generate(ref.publicId())));
+    }
+
+    @Override
+    public Optional<String> thumbnailOrigin() {
+        java.net.URI any = thumbnail(AssetRef.image("x")).orElseThrow();
+        return Optional.of(any.getScheme() + "://" + any.getAuthority());
+    }
+
     public RateLimitGovernor governor() {
         return governor;
     }

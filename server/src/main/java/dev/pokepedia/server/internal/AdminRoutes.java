@@ -40,8 +40,14 @@ public final class AdminRoutes {
     private static final Pattern SCHEDULE = Pattern.compile("^[a-z0-9_.-]{1,64}$");
     private static final Pattern ENDPOINT = Pattern.compile("^[a-z0-9-]{1,64}$");
     private static final Set<String> PANELS = Set.of("queues", "sync", "appsync", "media", "schedules", "errors", "actions");
-    private static final String ADMIN_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    private static final String ADMIN_CSP = csp("");
+
+    /** The dashboard's Content-Security-Policy; {@code moreImageSources} (space-separated origins) may serve images. */
+    static String csp(String moreImageSources) {
+        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+                + (moreImageSources.isEmpty() ? "" : " " + moreImageSources)
+                + "; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    }
 
     private final Database db;
     private final CorpusStatus corpus;

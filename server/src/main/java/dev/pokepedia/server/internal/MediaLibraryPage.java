@@ -66,8 +66,8 @@ public final class MediaLibraryPage {
         this.clock = clock;
     }
 
-    /** One grid card: the catalog row plus what the page shows of it. */
-    public record Card(CatalogAsset asset, String tagText, boolean image) {}
+    /** One grid card: the catalog row plus what the page shows of it ({@code thumbnail}: an image URL, or null). */
+    public record Card(CatalogAsset asset, String tagText, String thumbnail) {}
 
     /** One sync log line as shown. */
     public record LogLine(SyncLogEntry entry, String at) {}
@@ -85,6 +85,8 @@ public final class MediaLibraryPage {
         model.put("cloud", library.provider().cloud());
         model.put("since", library.lastChange());
         model.put("folders", folders());
+        // why: a provider that delivers its own thumbnails (Cloudinary's CDN) must be allowed to serve this page's images
+        library.provider().thumbnailOrigin().ifPresent(o -> ctx.header("Content-Security-Policy", AdminRoutes.csp(o)));
         AdminRoutes.html(ctx, 200, templates.render("admin/media-library", model));
     }
 
@@ -218,6 +220,12 @@ public final class MediaLibraryPage {
                 blankToNull(ctx.queryParam("tag")), blankToNull(ctx.queryParam("type")));
     }
 
+    /** The provider's own thumbnail URL, else this server's thumbnail route for images, else none. */
+    private String thumbnail(CatalogAsset a) {
+        return library.provider().thumbnail(a.ref()).map(java.net.URI::toString)
+                .orElse(a.ref().type() == ResourceType.IMAGE ? "/admin/media-library/" + a.id() + "/thumbnail" : null);
+    }
+
     private Map<String, Object> gridModel(Filters f) {
         Map<String, Object> model = new HashMap<>();
         List<Card> cards = new ArrayList<>();
@@ -228,7 +236,7 @@ public final class MediaLibraryPage {
             MediaList list = library.list(new MediaQuery(f.folder(), f.tag(), type, f.q(), "created_desc", GRID_LIMIT, 0,
                     null, false));
             for (CatalogAsset a : list.items()) {
-                cards.add(new Card(a, String.join(", ", a.tags()), a.ref().type() == ResourceType.IMAGE));
+                cards.add(new Card(a, String.join(", ", a.tags()), thumbnail(a)));
             }
             more = list.nextCursor() != null;
         } catch (IllegalArgumentException e) {
