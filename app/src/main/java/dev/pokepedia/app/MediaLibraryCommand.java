@@ -133,11 +133,11 @@ final class MediaLibraryCommand implements Callable<Integer> {
     /** The provider a publish target names: its S3 bucket replaces MEDIA_LIBRARY_S3_BUCKET. */
     static MediaProvider providerFor(Map<String, String> env, PublishTarget target) {
         if (target.bucket() == null) {
-            return provider(env, target.kind());
+            return provider(env, target.kind(), true);
         }
         Map<String, String> withBucket = new java.util.HashMap<>(env);
         withBucket.put("MEDIA_LIBRARY_S3_BUCKET", target.bucket());
-        return provider(withBucket, target.kind());
+        return provider(withBucket, target.kind(), true);
     }
 
     static int publish(Database db, Map<String, String> env, ObjectStore store, String bucket, PublishTarget target,
@@ -168,8 +168,13 @@ final class MediaLibraryCommand implements Callable<Integer> {
         }
     }
 
-    /** The provider the environment configures. Never prints credentials. */
+    /** The provider the environment configures; an S3 bucket must exist. Never prints credentials. */
     static MediaProvider provider(Map<String, String> env, String which) {
+        return provider(env, which, false);
+    }
+
+    /** @param createBucket whether a missing S3 bucket is created (a publish target) or refused (sync, serve) */
+    static MediaProvider provider(Map<String, String> env, String which, boolean createBucket) {
         String kind = which != null ? which
                 : env.containsKey("CLOUDINARY_URL") || env.containsKey("CLOUDINARY_CLOUD_NAME") ? "cloudinary"
                 : env.containsKey("MEDIA_LIBRARY_S3_BUCKET") ? "s3" : null;
@@ -180,7 +185,8 @@ final class MediaLibraryCommand implements Callable<Integer> {
         }
         return switch (kind) {
             case "cloudinary" -> MediaProviders.cloudinary(CloudinaryConfig.fromEnv(env));
-            case "s3" -> MediaProviders.s3(S3LibraryConfig.fromEnv(env));
+            case "s3" -> createBucket ? MediaProviders.s3(S3LibraryConfig.fromEnv(env))
+                    : MediaProviders.s3Existing(S3LibraryConfig.fromEnv(env));
             default -> throw new ConfigurationException("--provider must be cloudinary or s3, not '" + kind + "'", "");
         };
     }

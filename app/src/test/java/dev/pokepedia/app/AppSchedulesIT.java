@@ -52,7 +52,7 @@ class AppSchedulesIT {
 
     @Test
     void with_a_provider_configured_a_reconcile_is_scheduled_and_fills_the_catalog() throws Exception {
-        try (MediaProvider p = MediaLibraryCommand.provider(mediaEnv(), null)) {
+        try (MediaProvider p = MediaLibraryCommand.provider(mediaEnv(), null, true)) {
             p.upload(new UploadRequest(new AssetRef(ResourceType.IMAGE, "sched/1.png"), new byte[] {1, 2, 3}, "image/png",
                     List.of("t"), Map.of(), null));
         }

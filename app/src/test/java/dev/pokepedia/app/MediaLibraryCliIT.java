@@ -39,7 +39,7 @@ class MediaLibraryCliIT {
 
     @Test
     void sync_fills_the_catalog_and_a_dry_run_then_has_nothing_to_do() throws Exception {
-        try (MediaProvider p = MediaLibraryCommand.provider(env(), null)) {
+        try (MediaProvider p = MediaLibraryCommand.provider(env(), null, true)) {
             p.upload(new UploadRequest(new AssetRef(ResourceType.IMAGE, "art/1.png"), new byte[] {1, 2}, "image/png",
                     List.of("a"), Map.of(), null));
         }
@@ -50,6 +50,25 @@ class MediaLibraryCliIT {
         String again = sync(ReconcileOptions.defaults().withDryRun(true));
         assertThat(again).contains("nothing to do");
         assertThat(dry + wet + again).doesNotContain(s3.secretKey());
+    }
+
+    @Test
+    void sync_of_a_bucket_that_does_not_exist_is_refused_and_creates_nothing() throws Exception {
+        Map<String, String> typo = new java.util.HashMap<>(env());
+        typo.put("MEDIA_LIBRARY_S3_BUCKET", "cli-library-typo");
+        for (boolean dryRun : new boolean[] {true, false}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MediaLibraryCommand.run(db.database(), typo, null,
+                            ReconcileOptions.defaults().withDryRun(dryRun), false, new PrintStream(new ByteArrayOutputStream())))
+                    .isInstanceOf(dev.pokepedia.core.ConfigurationException.class)
+                    .hasMessageContaining("S3 bucket cli-library-typo does not exist at " + s3.endpoint());
+        }
+        try (var client = software.amazon.awssdk.services.s3.S3Client.builder().region(
+                        software.amazon.awssdk.regions.Region.of(s3.region())).endpointOverride(s3.endpoint()).forcePathStyle(true)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .build()) {
+            assertThat(client.listBuckets().buckets()).extracting(b -> b.name()).doesNotContain("cli-library-typo");
+        }
     }
 
     @Test

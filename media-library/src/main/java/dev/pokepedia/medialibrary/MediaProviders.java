@@ -23,10 +23,30 @@ public final class MediaProviders {
         return new CloudinaryProvider(config, new RateLimitGovernor(clock, sleeper, maxWait));
     }
 
-    /** An S3 bucket as a media library; the bucket is created when missing. */
+    /** An S3 bucket as a media library; the bucket is created when missing (a publish target, tests). */
     public static MediaProvider s3(S3LibraryConfig config) {
         S3Provider p = new S3Provider(config);
-        p.ensureBucket();
+        try {
+            p.ensureBucket();
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    /**
+     * An existing S3 bucket as a media library (sync, serve): a missing bucket is refused with a
+     * {@link dev.pokepedia.core.ConfigurationException} naming it, and never created.
+     */
+    public static MediaProvider s3Existing(S3LibraryConfig config) {
+        S3Provider p = new S3Provider(config);
+        try {
+            p.requireBucket();
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
         return p;
     }
 }

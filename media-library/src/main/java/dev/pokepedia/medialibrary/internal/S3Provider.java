@@ -1,5 +1,6 @@
 package dev.pokepedia.medialibrary.internal;
 
+import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.medialibrary.AssetChanges;
 import dev.pokepedia.medialibrary.AssetPage;
 import dev.pokepedia.medialibrary.AssetRef;
@@ -96,15 +97,38 @@ public final class S3Provider implements MediaProvider {
         return config.bucket();
     }
 
-    /** Creates the bucket if missing (tests and first use). */
+    /** Creates the bucket if missing (a publish target, tests). */
     public void ensureBucket() {
+        if (!bucketExists()) {
+            try {
+                s3.createBucket(c -> c.bucket(config.bucket()));
+            } catch (SdkException e) {
+                throw failure("create bucket", e);
+            }
+        }
+    }
+
+    /**
+     * Refuses a missing bucket. Why not create it: a library is an existing bucket, and a mistyped name would
+     * otherwise become a new empty bucket (even on a dry run) that reconciles as "nothing to do".
+     */
+    public void requireBucket() {
+        if (!bucketExists()) {
+            throw new ConfigurationException("S3 bucket " + config.bucket() + " does not exist"
+                    + (config.endpoint() == null ? " on AWS S3 (" + config.region() + ")" : " at " + config.endpoint()),
+                    "check MEDIA_LIBRARY_S3_BUCKET (and AWS_ENDPOINT_URL), or create the bucket first");
+        }
+    }
+
+    private boolean bucketExists() {
         try {
             s3.headBucket(h -> h.bucket(config.bucket()));
+            return true;
         } catch (AwsServiceException e) {
             if (e.statusCode() != 404) {
                 throw failure("check bucket", e);
             }
-            s3.createBucket(c -> c.bucket(config.bucket()));
+            return false;
         } catch (SdkException e) {
             throw failure("check bucket", e);
         }

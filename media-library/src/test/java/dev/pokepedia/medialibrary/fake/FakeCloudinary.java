@@ -73,13 +73,18 @@ public final class FakeCloudinary implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch holdReached = new java.util.concurrent.CountDownLatch(1);
 
     public FakeCloudinary(Clock clock) {
+        this(clock, 0);
+    }
+
+    /** On a fixed port (0 = a free one), for {@link FakeCloudinaryServer}. */
+    public FakeCloudinary(Clock clock, int port) {
         this.clock = clock;
         this.windowReset = nextHour();
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.host = "127.0.0.1";
-            cfg.jetty.port = 0;
+            cfg.jetty.port = port;
             var r = cfg.routes;
             String base = "/v1_1/{cloud}";
             r.get(base + "/resources/{rt}/{type}", this::list);
