@@ -7,7 +7,9 @@ import dev.pokepedia.core.Sha256;
 import dev.pokepedia.media.ObjectStore;
 import dev.pokepedia.media.ObjectStores;
 import dev.pokepedia.testkit.FreshDatabase;
+import dev.pokepedia.medialibrary.fake.FakeCloudinary;
 import dev.pokepedia.testkit.S3TestServer;
+import dev.pokepedia.testkit.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,35 @@ class PublishIT {
             assertThat(catalogued).hasSize(5).doesNotHaveDuplicates();
             AssetPage listed = s3Target.list("dex/", null, 100);
             assertThat(listed.assets()).hasSize(5);
+        }
+    }
+
+    @Test
+    void publishes_to_cloudinary_through_the_sdk_without_file_extensions_and_a_second_publish_uploads_nothing()
+            throws Exception {
+        SettableClock clock = new SettableClock(java.time.Instant.now());
+        try (ObjectStore source = fixtures(); FakeCloudinary fake = new FakeCloudinary(clock).start();
+                MediaProvider cloudinary = fake.provider(clock, java.time.Duration.ofHours(2))) {
+            CountingProvider provider = new CountingProvider(cloudinary, Integer.MAX_VALUE);
+            MediaLibrary library = new MediaLibrary(db.database(), provider);
+            MediaPublisher publisher = new MediaPublisher(library, source, 4);
+
+            PublishReport first = publisher.publish(BUCKET, "pokedex/", false);
+            assertThat(first.uploaded()).isEqualTo(5);
+            assertThat(first.failed()).isEmpty();
+            // why no extension: Cloudinary keeps it as the format; a public id "1.png" would be delivered as 1.png.png
+            ProviderAsset sprite = cloudinary.get(AssetRef.image("pokedex/sprites/pokemon/1")).orElseThrow();
+            assertThat(sprite.format()).isEqualTo("png");
+            assertThat(sprite.context()).containsEntry(MediaPublisher.SHA256, Sha256.hex(png(1)));
+            assertThat(cloudinary.get(new AssetRef(ResourceType.VIDEO, "pokedex/cries/pokemon/latest/25"))).isPresent();
+
+            PublishReport second = publisher.publish(BUCKET, "pokedex/", false);
+            assertThat(second.uploaded()).isZero();
+            assertThat(second.unchanged()).isEqualTo(5);
+            assertThat(provider.uploads).hasSize(5);
+            assertThat(library.list(MediaQuery.first(50).withFolder("pokedex/sprites/pokemon")).items())
+                    .extracting(a -> a.ref().publicId()).containsExactlyInAnyOrder("pokedex/sprites/pokemon/1",
+                            "pokedex/sprites/pokemon/2", "pokedex/sprites/pokemon/3", "pokedex/sprites/pokemon/4");
         }
     }
 
