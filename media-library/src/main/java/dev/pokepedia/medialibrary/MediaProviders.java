@@ -25,14 +25,7 @@ public final class MediaProviders {
 
     /** An S3 bucket as a media library; the bucket is created when missing (a publish target, tests). */
     public static MediaProvider s3(S3LibraryConfig config) {
-        S3Provider p = new S3Provider(config);
-        try {
-            p.ensureBucket();
-        } catch (RuntimeException e) {
-            p.close();
-            throw e;
-        }
-        return p;
+        return s3(config, S3Provider::ensureBucket);
     }
 
     /**
@@ -40,9 +33,13 @@ public final class MediaProviders {
      * {@link dev.pokepedia.core.ConfigurationException} naming it, and never created.
      */
     public static MediaProvider s3Existing(S3LibraryConfig config) {
+        return s3(config, S3Provider::requireBucket);
+    }
+
+    private static MediaProvider s3(S3LibraryConfig config, java.util.function.Consumer<S3Provider> bucketCheck) {
         S3Provider p = new S3Provider(config);
         try {
-            p.requireBucket();
+            bucketCheck.accept(p);
         } catch (RuntimeException e) {
             p.close();
             throw e;
