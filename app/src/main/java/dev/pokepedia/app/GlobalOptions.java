@@ -42,9 +42,21 @@ public final class GlobalOptions {
 
         /** As {@link #openDatabase()} with a pool sized for {@code poolSize} concurrent users (workers). */
         Opened openDatabase(int poolSize) {
+            return openDatabase(poolSize, true);
+        }
+
+        /** Finds and opens the database; the caller migrates it (the import overlaps that with reading its source). */
+        Opened openDatabaseUnmigrated() {
+            return openDatabase(4, false);
+        }
+
+        private Opened openDatabase(int poolSize, boolean migrate) {
             DatabaseLocator.Resolved resolved = new DatabaseLocator(env, dataDir, System.getProperty("user.name")).resolve(dbFlag);
             try {
-                Database db = Database.open(resolved.config(), poolSize).migrate();
+                Database db = Database.open(resolved.config(), poolSize);
+                if (migrate) {
+                    db.migrate();
+                }
                 return new Opened(resolved, db);
             } catch (RuntimeException e) {
                 resolved.close();

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,19 +60,31 @@ final class ImportCommand implements Callable<Integer> {
         if (threads != null) {
             options = options.withParserThreads(threads);
         }
-        try (var opened = settings.openDatabase()) {
-            run(opened, settings, options);
+        try (var opened = settings.openDatabaseUnmigrated()) {
+            // why in the background: a fresh database's migrations then overlap with reading the archive
+            CompletableFuture<Void> schema = CompletableFuture.runAsync(opened.db()::migrate,
+                    r -> Thread.ofVirtual().name("migrate").start(r));
+            run(opened, settings, options, schema);
             return 0;
         }
     }
 
     /** Runs an import, prints its report, and throws when it failed or skipped entries (shared with {@code sync}). */
     static ImportReport run(GlobalOptions.Opened opened, GlobalOptions.Settings settings, ImportOptions options) {
+        return run(opened, settings, options, CompletableFuture.completedFuture(null));
+    }
+
+    private static ImportReport run(GlobalOptions.Opened opened, GlobalOptions.Settings settings, ImportOptions options,
+            CompletableFuture<Void> schemaReady) {
         SnapshotImporter importer = new SnapshotImporter(opened.db(), HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build(), Clock.systemUTC());
         ImportReport report;
         try (var view = new ProgressView("import", "MB", 1 << 20, () -> snapshot(importer.progress()), settings.json())) {
-            report = importer.run(options);
+            report = importer.run(options, schemaReady);
+        } finally {
+            // why: never leave a migration running when the command returns; its failure, if any, is the report's
+            // (the writer waits for the schema before anything else), or came after the error that ended the run
+            schemaReady.exceptionally(e -> null).join();
         }
         if (settings.json()) {
             System.out.println(report.toJson().toPrettyString());

@@ -47,6 +47,48 @@ class CliIT {
     }
 
     @Test
+    void an_import_into_an_unmigrated_database_migrates_it_while_reading_and_stores_every_document() throws Exception {
+        try {
+            String fresh = db.createSibling("unmigrated").jdbcUrl();
+            CliRun imp = run("import", "--db", fresh, "--source", fixture("api-data-mini-2026-06-06.tar.gz").toString(), "--json");
+            assertThat(imp.exit()).as(imp.err()).isZero();
+            long added = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(imp.out())
+                    .path("total").path("added").asLong();
+            assertThat(added).isPositive();
+            try (Connection c = java.sql.DriverManager.getConnection(fresh, "postgres", null); Statement st = c.createStatement();
+                    var rs = st.executeQuery("SELECT (SELECT count(*) FROM pokeapi_resources),"
+                            + " (SELECT count(*) FROM pokepedia_import_runs WHERE status = 'succeeded')")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(added);
+                assertThat(rs.getLong(2)).isEqualTo(1);
+            }
+        } finally {
+            db.dropSibling("unmigrated");
+        }
+    }
+
+    @Test
+    void a_migration_that_fails_stops_the_import_before_anything_is_written_and_says_so() throws Exception {
+        try {
+            String broken = db.createSibling("broken").jdbcUrl();
+            try (Connection c = java.sql.DriverManager.getConnection(broken, "postgres", null); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE pokeapi_resources (unrelated int)"); // the first migration cannot create it
+            }
+            CliRun imp = run("import", "--db", broken, "--source", fixture("api-data-mini-2026-06-06.tar.gz").toString());
+            assertThat(imp.exit()).isNotZero();
+            assertThat(imp.err()).contains("Migrating the database schema");
+            assertThat(imp.out()).doesNotContain("change report");
+            try (Connection c = java.sql.DriverManager.getConnection(broken, "postgres", null); Statement st = c.createStatement();
+                    var rs = st.executeQuery("SELECT count(*) FROM pokeapi_resources")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isZero();
+            }
+        } finally {
+            db.dropSibling("broken");
+        }
+    }
+
+    @Test
     void verify_exits_with_the_verification_code_and_names_the_dangling_reference() throws Exception {
         assertThat(run("import", "--db", url(), "--source", fixture("api-data-mini-2026-07-10.tar.gz").toString()).exit()).isZero();
         try (Connection c = db.database().connection(); Statement st = c.createStatement()) {

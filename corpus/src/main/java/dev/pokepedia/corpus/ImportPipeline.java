@@ -59,8 +59,18 @@ final class ImportPipeline {
 
     private record Parsed(String path, SnapshotPath kind, StoredDocument doc, Integer listCount, long rawBytes, boolean invalid) {}
 
-    /** Runs the stages over the run's source; sets {@code run.complete} when the whole source was read. */
-    void run(ImportRun run, CanonicalStore store, DocumentValidator validator) throws SQLException {
+    /** What the writer does before its first document: wait for the schema, load what is stored (run.stored). */
+    @FunctionalInterface
+    interface WriterSetup {
+        void prepare() throws SQLException;
+    }
+
+    /**
+     * Runs the stages over the run's source; sets {@code run.complete} when the whole source was read. The writer runs
+     * {@code setup} first while the reader and parsers already fill their queues (~60 MB), so a schema migration or
+     * the index load overlaps with reading.
+     */
+    void run(ImportRun run, CanonicalStore store, DocumentValidator validator, WriterSetup setup) throws SQLException {
         int parsers = run.options.parserThreads();
         BlockingQueue<Object> raw = new ArrayBlockingQueue<>(512);
         BlockingQueue<Object> parsed = new ArrayBlockingQueue<>(1024);
@@ -78,6 +88,7 @@ final class ImportPipeline {
                 }));
             }
             Future<?> writer = pool.submit(() -> {
+                setup.prepare();
                 writeLoop(run, store, parsed, parsers);
                 return null;
             });

@@ -27,6 +27,7 @@ final class ImportRun {
     final AtomicLong jsonBytes = new AtomicLong();
     long documentsSeen;
     boolean complete;
+    long runId; // the import_runs row; 0 for a dry run (set by the writer's setup)
 
     ImportRun(ImportOptions options) {
         this.options = options;

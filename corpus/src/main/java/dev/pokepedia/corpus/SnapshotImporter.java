@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -47,17 +49,25 @@ public final class SnapshotImporter {
     }
 
     public ImportReport run(ImportOptions options) {
+        return run(options, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * As {@link #run(ImportOptions)} on a database whose schema is still being migrated: {@code schemaReady}
+     * completes when it is (exceptionally when migrating failed). The source is read and parsed meanwhile; nothing is
+     * written or compared before it completed. why: on a fresh database the migrations take about as long as reading
+     * the first 60 MB of an archive, and the CLI's {@code import} paid for both one after the other.
+     */
+    public ImportReport run(ImportOptions options, CompletionStage<?> schemaReady) {
         Instant start = clock.instant();
         ImportRun run = new ImportRun(options);
         String source = options.source().describe();
         try (CanonicalStore store = openStore()) {
+            // why before the schema: an advisory lock needs no table, and a second import should fail at once
             if (!options.dryRun() && !store.tryLock()) {
                 throw new PokepediaException(PokepediaException.ErrorCode.CONFLICT,
                         "Another import is running against this database", "Wait for it to finish, then rerun", null);
             }
-            phase.set("comparing with the store");
-            run.stored = store.loadIndex();
-            long runId = options.dryRun() ? 0 : ImportRuns.start(database, source);
             PokepediaException failure = null;
             Map<String, Long> projections = Map.of();
             Map<String, Duration> phases = new java.util.LinkedHashMap<>();
@@ -67,7 +77,13 @@ public final class SnapshotImporter {
                 // documents in GitHub archives, so a single streaming pass cannot validate
                 DocumentValidator validator = options.validate() ? loadSchemas(options.source()) : null;
                 phase.set("importing");
-                pipeline.run(run, store, validator);
+                pipeline.run(run, store, validator, () -> {
+                    awaitSchema(schemaReady);
+                    phase.set("comparing with the store");
+                    run.stored = store.loadIndex();
+                    run.runId = options.dryRun() ? 0 : ImportRuns.start(database, source);
+                    phase.set("importing");
+                });
                 mark = lap(phases, "reading", mark);
                 if (run.complete) {
                     phase.set("tombstoning");
@@ -105,11 +121,11 @@ public final class SnapshotImporter {
                                 + " their stored versions are kept",
                         "Fix the source, or pass --allow-invalid to accept the run without them", null);
             }
-            ImportReport report = new ImportReport(runId, source, options.dryRun(), run.changes(), List.copyOf(run.problems),
+            ImportReport report = new ImportReport(run.runId, source, options.dryRun(), run.changes(), List.copyOf(run.problems),
                     List.copyOf(run.invalid), pipeline.documents(), run.jsonBytes.get(), Duration.between(start, clock.instant()),
                     projections, Map.copyOf(phases), failure);
-            if (!options.dryRun()) {
-                ImportRuns.finish(database, runId, report);
+            if (!options.dryRun() && run.runId != 0) {
+                ImportRuns.finish(database, run.runId, report);
             }
             phase.set("done");
             return report;
@@ -127,6 +143,17 @@ public final class SnapshotImporter {
         Instant now = clock.instant();
         phases.put(name, Duration.between(since, now));
         return now;
+    }
+
+    private static void awaitSchema(CompletionStage<?> schemaReady) {
+        try {
+            schemaReady.toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof PokepediaException p) {
+                throw p;
+            }
+            throw e;
+        }
     }
 
     private CanonicalStore openStore() {
