@@ -165,22 +165,10 @@ public record ServeBenchmark(URI base, int clients, Duration warmup, Duration du
                 throw new IOException("connection closed by the server");
             }
             int status = Integer.parseInt(statusLine.substring(9, 12));
-            long length = -1;
-            boolean chunked = false;
-            boolean close = false;
-            String h;
-            while ((h = line(in)) != null && !h.isEmpty()) {
-                String lower = h.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Long.parseLong(h.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                    close = true;
-                }
-            }
+            ResponseHeaders headers = ResponseHeaders.read(() -> line(in));
+            long length = headers.contentLength();
             long body = 0;
-            if (chunked) {
+            if (headers.chunked()) {
                 while (true) {
                     long size = Long.parseLong(line(in).split(";")[0].trim(), 16);
                     if (size == 0) {
@@ -195,7 +183,7 @@ public record ServeBenchmark(URI base, int clients, Duration warmup, Duration du
                 in.skipNBytes(length);
                 body = length;
             }
-            return new Response(status, body, close);
+            return new Response(status, body, headers.close());
         }
 
         private static String line(InputStream in) throws IOException {
