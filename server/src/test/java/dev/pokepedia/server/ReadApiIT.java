@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The PokeAPI-compatible read API on port 0 against real Postgres holding the mini corpus and its mirrored media. */
 class ReadApiIT {
@@ -106,14 +108,12 @@ class ReadApiIT {
         }
     }
 
-    @Test
-    void badPagingParametersAre400NamingTheParameter() {
-        mirror.assertBadParameter("/api/v2/pokemon/?offset=-1", "offset");
-        mirror.assertBadParameter("/api/v2/pokemon/?limit=100001", "limit");
-        mirror.assertBadParameter("/api/v2/pokemon/?limit=99999999999999", "limit");
-        mirror.assertBadParameter("/api/v2/pokemon/?limit=abc", "limit");
-        mirror.assertBadParameter("/api/v2/pokemon/?limit=0", "limit");
-        mirror.assertBadParameter("/api/v2/pokemon/?limti=5", "limti");
+    @ParameterizedTest
+    @CsvSource({"/api/v2/pokemon/?offset=-1, offset", "/api/v2/pokemon/?limit=100001, limit",
+        "/api/v2/pokemon/?limit=99999999999999, limit", "/api/v2/pokemon/?limit=abc, limit", "/api/v2/pokemon/?limit=0, limit",
+        "/api/v2/pokemon/?limti=5, limti"})
+    void badPagingParametersAre400NamingTheParameter(String path, String parameter) {
+        mirror.assertBadParameter(path, parameter);
     }
 
     @Test
