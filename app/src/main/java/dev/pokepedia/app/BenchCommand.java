@@ -135,22 +135,24 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         private void measure(java.net.URI base, java.net.URI baselineServer) throws Exception {
-            var bench = new dev.pokepedia.app.bench.ServeBenchmark(base, clients, java.time.Duration.ofSeconds(warmup),
-                    java.time.Duration.ofSeconds(seconds), System.err);
-            var results = new java.util.ArrayList<>(bench.run(paths));
+            var results = new java.util.ArrayList<>(bench(base, clients).run(paths));
             if (random) {
                 var urls = dev.pokepedia.app.bench.RandomUrls.from(base);
                 for (int n : randomClients == null ? java.util.List.of(clients) : randomClients) {
-                    results.add(rename(new dev.pokepedia.app.bench.ServeBenchmark(base, n, java.time.Duration.ofSeconds(warmup),
-                            java.time.Duration.ofSeconds(seconds), System.err).runRandom("random", urls), "random URLs, memory, " + n + " clients"));
+                    results.add(rename(bench(base, n).runRandom("random", urls), "random URLs, memory, " + n + " clients"));
                     if (baselineServer != null) {
                         var sqlUrls = dev.pokepedia.app.bench.RandomUrls.from(baselineServer);
-                        results.add(rename(new dev.pokepedia.app.bench.ServeBenchmark(baselineServer, n, java.time.Duration.ofSeconds(warmup),
-                                java.time.Duration.ofSeconds(seconds), System.err).runRandom("random", sqlUrls), "random URLs, SQL per request, " + n + " clients"));
+                        results.add(rename(bench(baselineServer, n).runRandom("random", sqlUrls), "random URLs, SQL per request, " + n + " clients"));
                     }
                 }
             }
             dev.pokepedia.app.bench.ServeBenchmark.print(results, clients, System.out);
+        }
+
+        /** A load of {@code n} clients on {@code server}, with this command's warm-up and measured seconds. */
+        private dev.pokepedia.app.bench.ServeBenchmark bench(java.net.URI server, int n) {
+            return new dev.pokepedia.app.bench.ServeBenchmark(server, n, java.time.Duration.ofSeconds(warmup), java.time.Duration.ofSeconds(seconds),
+                    System.err);
         }
 
         private static dev.pokepedia.app.bench.ServeBenchmark.Result rename(dev.pokepedia.app.bench.ServeBenchmark.Result r, String label) {

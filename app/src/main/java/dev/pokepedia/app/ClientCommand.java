@@ -138,9 +138,14 @@ final class ClientCommand {
 
         @Override
         public final Integer call() throws Exception {
+            checkOptions();
             try (LocalStore s = parent.open()) {
                 return run(s);
             }
+        }
+
+        /** Checks the subcommand's own options before the store is opened; by default there are none to check. */
+        void checkOptions() {
         }
 
         abstract int run(LocalStore s) throws Exception;
@@ -281,9 +286,7 @@ final class ClientCommand {
     }
 
     @Command(name = "resolve", mixinStandardHelpOptions = true, description = "Resolve a manual conflict: --take local|remote, or --payload JSON.")
-    static final class Resolve implements Callable<Integer> {
-        @ParentCommand
-        ClientCommand parent;
+    static final class Resolve extends StoreAction {
         @Parameters(index = "0", paramLabel = "TYPE")
         String type;
         @Parameters(index = "1", paramLabel = "ID")
@@ -294,34 +297,36 @@ final class ClientCommand {
         String payload;
 
         @Override
-        public Integer call() throws Exception {
+        void checkOptions() {
             if ((take == null) == (payload == null)) {
                 throw SyncClientException.badInput("give exactly one of --take local|remote or --payload JSON");
             }
-            try (LocalStore s = parent.open()) {
-                SyncClient.Resolution r;
-                ObjectNode custom = null;
-                if (payload != null) {
-                    r = SyncClient.Resolution.CUSTOM;
-                    if (!(JSON.readTree(payload) instanceof ObjectNode o)) {
-                        throw SyncClientException.badInput("--payload must be a JSON object");
-                    }
-                    custom = o;
-                } else {
-                    r = switch (take) {
-                        case "local" -> SyncClient.Resolution.LOCAL;
-                        case "remote" -> SyncClient.Resolution.REMOTE;
-                        default -> throw SyncClientException.badInput("--take must be local or remote, not '" + take + "'");
-                    };
+        }
+
+        @Override
+        int run(LocalStore s) throws Exception {
+            SyncClient.Resolution r;
+            ObjectNode custom = null;
+            if (payload != null) {
+                r = SyncClient.Resolution.CUSTOM;
+                if (!(JSON.readTree(payload) instanceof ObjectNode o)) {
+                    throw SyncClientException.badInput("--payload must be a JSON object");
                 }
-                // why: resolving is local; only the push afterwards needs the server
-                String srv = parent.server == null || parent.server.isBlank() ? "http://localhost" : parent.server;
-                try (SyncClient c = SyncClient.create(s, SyncConfig.defaults(URI.create(srv), () -> "").withAutoSync(false))) {
-                    c.resolve(type, id, r, custom);
-                }
-                System.out.println("resolved " + type + "/" + id);
-                return parent.syncNow(s);
+                custom = o;
+            } else {
+                r = switch (take) {
+                    case "local" -> SyncClient.Resolution.LOCAL;
+                    case "remote" -> SyncClient.Resolution.REMOTE;
+                    default -> throw SyncClientException.badInput("--take must be local or remote, not '" + take + "'");
+                };
             }
+            // why: resolving is local; only the push afterwards needs the server
+            String srv = parent.server == null || parent.server.isBlank() ? "http://localhost" : parent.server;
+            try (SyncClient c = SyncClient.create(s, SyncConfig.defaults(URI.create(srv), () -> "").withAutoSync(false))) {
+                c.resolve(type, id, r, custom);
+            }
+            System.out.println("resolved " + type + "/" + id);
+            return parent.syncNow(s);
         }
     }
 

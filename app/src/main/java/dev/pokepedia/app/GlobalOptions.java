@@ -1,7 +1,10 @@
 package dev.pokepedia.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.DatabaseLocator;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -23,6 +26,11 @@ public final class GlobalOptions {
 
     Settings settings() {
         return Settings.from(this, System.getenv());
+    }
+
+    /** What {@code --json} prints: {@code value} as indented JSON, one document. */
+    static void printJson(PrintStream out, Object value) throws JsonProcessingException {
+        out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
     }
 
     /** Resolved configuration of one invocation. */

@@ -1,6 +1,5 @@
 package dev.pokepedia.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.core.ConfigurationException;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.PokepediaException;
@@ -151,7 +150,7 @@ final class MediaLibraryCommand implements Callable<Integer> {
             }
             PublishReport r = publisher.publish(bucket, target.prefix(), dryRun);
             if (json) {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+                GlobalOptions.printJson(out, r);
             } else {
                 out.printf("%s/%s -> %s %s%s: %d objects, %s %d, unchanged %d, failed %d%n", store.describe(), bucket,
                         p.kind(), p.cloud(), target.prefix().isEmpty() ? "" : " " + target.prefix(), r.listed(),
@@ -196,7 +195,7 @@ final class MediaLibraryCommand implements Callable<Integer> {
         try (MediaProvider p = provider(env, which)) {
             ReconcileReport r = new MediaLibrary(db, p).reconcile(options);
             if (json) {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+                GlobalOptions.printJson(out, r);
             } else {
                 out.printf("%s %s%s: %s%s%n", p.kind(), p.cloud(), options.prefix().isEmpty() ? "" : " " + options.prefix(),
                         options.dryRun() ? "dry run, " : "", r.complete() ? "complete" : "stopped early");

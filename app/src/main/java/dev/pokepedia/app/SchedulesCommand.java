@@ -1,12 +1,8 @@
 package dev.pokepedia.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.live.schedule.Schedule;
 import dev.pokepedia.live.schedule.Scheduler;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "schedules", mixinStandardHelpOptions = true,
@@ -14,33 +10,19 @@ import picocli.CommandLine.Parameters;
                 "Creates the defaults if missing: daily-refresh (seed from the upstream; ETags make unchanged documents cheap), "
                         + "retry-failed-assets (hourly), archive-cleanup (daily). They fire in any running `pokepedia work` / `serve`, once per due time across processes."},
         subcommands = {SchedulesCommand.Enable.class, SchedulesCommand.Disable.class, SchedulesCommand.SetCron.class, SchedulesCommand.RunNow.class})
-final class SchedulesCommand implements Callable<Integer> {
-
-    @Mixin
-    GlobalOptions global;
-
-    @ArgGroup(exclusive = false)
-    LiveOptions live = new LiveOptions();
+final class SchedulesCommand extends LiveCommand {
 
     @Override
-    public Integer call() throws Exception {
-        return withScheduler(global, live, s -> {
-            print(s, global.settings().json());
-            return 0;
-        });
+    int run(LiveSession session, GlobalOptions.Settings settings) throws Exception {
+        print(scheduler(session), settings.json());
+        return 0;
     }
 
-    interface Work {
-        int run(Scheduler s) throws Exception;
-    }
-
-    static int withScheduler(GlobalOptions global, LiveOptions live, Work work) throws Exception {
-        var settings = global.settings();
-        try (LiveSession session = new LiveSession(settings, live.config(settings.env()), live.storage)) {
-            Scheduler s = session.scheduler();
-            s.ensureDefaults();
-            return work.run(s);
-        }
+    /** The session's scheduler, with the default schedules created if missing. */
+    static Scheduler scheduler(LiveSession session) {
+        Scheduler s = session.scheduler();
+        s.ensureDefaults();
+        return s;
     }
 
     static void print(Scheduler s, boolean json) throws Exception {
@@ -59,7 +41,7 @@ final class SchedulesCommand implements Callable<Integer> {
                 m.put("last_summary", x.lastSummary());
                 return m;
             }).toList();
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+            GlobalOptions.printJson(System.out, rows);
             return;
         }
         System.out.printf("%-22s %-14s %-20s %-8s %-22s %-8s %8s  %s%n", "name", "cron (UTC)", "task", "enabled", "next run", "last", "took", "last summary / error");
@@ -72,23 +54,18 @@ final class SchedulesCommand implements Callable<Integer> {
     }
 
     /** A subcommand that changes one schedule by name, then lists them all. */
-    abstract static class Change implements Callable<Integer> {
-        @Mixin
-        GlobalOptions global;
-        @ArgGroup(exclusive = false)
-        LiveOptions live = new LiveOptions();
+    abstract static class Change extends LiveCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
         abstract void apply(Scheduler s);
 
         @Override
-        public Integer call() throws Exception {
-            return withScheduler(global, live, s -> {
-                apply(s);
-                print(s, false);
-                return 0;
-            });
+        int run(LiveSession session, GlobalOptions.Settings settings) throws Exception {
+            Scheduler s = scheduler(session);
+            apply(s);
+            print(s, false);
+            return 0;
         }
     }
 
@@ -120,21 +97,15 @@ final class SchedulesCommand implements Callable<Integer> {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a schedule's task now (its cron times are unchanged).")
-    static final class RunNow implements Callable<Integer> {
-        @Mixin
-        GlobalOptions global;
-        @ArgGroup(exclusive = false)
-        LiveOptions live = new LiveOptions();
+    static final class RunNow extends LiveCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
-        public Integer call() throws Exception {
-            return withScheduler(global, live, s -> {
-                String result = s.runNow(name);
-                System.out.println(name + ": " + result);
-                return result.startsWith("failed") ? 1 : 0;
-            });
+        int run(LiveSession session, GlobalOptions.Settings settings) throws Exception {
+            String result = scheduler(session).runNow(name);
+            System.out.println(name + ": " + result);
+            return result.startsWith("failed") ? 1 : 0;
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.pokepedia.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.corpus.CorpusVerifier;
 import dev.pokepedia.corpus.VerifyReport;
@@ -50,7 +49,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         VerifyReport all = new VerifyReport(checks, corpus.dangling(), corpus.referencesChecked());
         if (settings.json()) {
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(all));
+            GlobalOptions.printJson(System.out, all);
         } else {
             for (VerifyReport.Check c : all.checks()) {
                 System.out.printf("%s %-15s %s%n", c.ok() ? "✓" : "✗", c.name(), c.detail());

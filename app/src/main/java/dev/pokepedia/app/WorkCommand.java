@@ -10,24 +10,15 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "work", mixinStandardHelpOptions = true,
         description = {"Run the ingest and sprite workers (and, unless --drain or --no-schedules, the scheduler) until stopped.",
                 "Start more processes against the same database to scale out; each message goes to one of them.",
                 "Ctrl-C / SIGTERM: stop claiming, finish in-flight messages, hand back the rest."})
-final class WorkCommand implements Callable<Integer> {
-
-    @Mixin
-    GlobalOptions global;
-
-    @ArgGroup(exclusive = false)
-    LiveOptions live = new LiveOptions();
+final class WorkCommand extends LiveCommand {
 
     @Option(names = "--queue", split = ",", paramLabel = "QUEUE", description = "ingest, sprites (or their full names); default: both.")
     List<String> queues = List.of();
@@ -38,47 +29,50 @@ final class WorkCommand implements Callable<Integer> {
     @Option(names = "--no-schedules", description = "Do not run the scheduler in this process.")
     boolean noSchedules;
 
+    private Set<String> which;
+
     @Override
-    public Integer call() throws Exception {
-        var settings = global.settings();
-        Set<String> which = resolve(queues);
-        try (LiveSession s = new LiveSession(settings, live.config(settings.env()), live.storage)) {
-            s.live.start(which);
-            if (drain) {
-                long t0 = System.nanoTime();
-                try (var view = new ProgressView("work", " msgs", 1, () -> snapshot(s, which), settings.json())) {
-                    s.live.awaitDrained(which, Duration.ofMillis(100));
-                }
-                s.live.shutdown(Duration.ofSeconds(30));
-                double secs = (System.nanoTime() - t0) / 1e9;
-                printSummary(s, which, secs);
-                return 0;
+    void checkOptions() {
+        which = resolve(queues);
+    }
+
+    @Override
+    int run(LiveSession s, GlobalOptions.Settings settings) throws Exception {
+        s.live.start(which);
+        if (drain) {
+            long t0 = System.nanoTime();
+            try (var view = new ProgressView("work", " msgs", 1, () -> snapshot(s, which), settings.json())) {
+                s.live.awaitDrained(which, Duration.ofMillis(100));
             }
-            ScheduleRunner runner = null;
-            if (!noSchedules) {
-                Scheduler scheduler = s.scheduler();
-                scheduler.ensureDefaults();
-                runner = new ScheduleRunner(scheduler, s.clock);
-            }
-            System.err.println("working on " + which + (runner == null ? "" : " with the scheduler") + "; Ctrl-C to stop");
-            CountDownLatch stopped = new CountDownLatch(1);
-            ScheduleRunner r = runner;
-            Thread hook = new Thread(() -> {
-                try {
-                    if (r != null) {
-                        r.close();
-                    }
-                    s.live.shutdown(Duration.ofSeconds(30));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    stopped.countDown();
-                }
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            stopped.await();
+            s.live.shutdown(Duration.ofSeconds(30));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            printSummary(s, which, secs);
             return 0;
         }
+        ScheduleRunner runner = null;
+        if (!noSchedules) {
+            Scheduler scheduler = s.scheduler();
+            scheduler.ensureDefaults();
+            runner = new ScheduleRunner(scheduler, s.clock);
+        }
+        System.err.println("working on " + which + (runner == null ? "" : " with the scheduler") + "; Ctrl-C to stop");
+        CountDownLatch stopped = new CountDownLatch(1);
+        ScheduleRunner r = runner;
+        Thread hook = new Thread(() -> {
+            try {
+                if (r != null) {
+                    r.close();
+                }
+                s.live.shutdown(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopped.await();
+        return 0;
     }
 
     private static ProgressView.Snapshot snapshot(LiveSession s, Set<String> which) {

@@ -25,8 +25,7 @@ class MediaLibraryCliIT {
     static S3TestServer s3 = new S3TestServer();
 
     private Map<String, String> env() {
-        return Map.of("MEDIA_LIBRARY_S3_BUCKET", "cli-library", "AWS_ACCESS_KEY_ID", s3.accessKey(),
-                "AWS_SECRET_ACCESS_KEY", s3.secretKey(), "AWS_ENDPOINT_URL", s3.endpoint().toString());
+        return S3LibraryEnv.of(s3, "cli-library");
     }
 
     private String sync(ReconcileOptions o) throws Exception {

@@ -6,6 +6,7 @@ import dev.pokepedia.core.Database;
 import dev.pokepedia.testkit.FreshDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -63,35 +64,35 @@ class ChangeFeedIT {
     void a_committed_document_write_is_announced_with_its_id_and_the_next_counter_value() throws Exception {
         DocumentStore store = new DocumentStore(pool.dataSource());
         store.upsert(List.of(store.prepare(new DocumentId("pokemon", "25"), "{\"id\":25,\"name\":\"pikachu\"}".getBytes(StandardCharsets.UTF_8), null)), "test");
-        ChangeFeed.Change first = (ChangeFeed.Change) next();
+        ChangeFeed.Change first = nextChange();
         assertThat(first.documents().ids()).containsExactly("pokemon/25");
 
         store.refreshProjections();
-        ChangeFeed.Change second = (ChangeFeed.Change) next();
+        ChangeFeed.Change second = nextChange();
         assertThat(second.projections().ids()).contains("pokemon");
         assertThat(second.counter()).isEqualTo(first.counter() + 1);
 
         store.tombstone(new DocumentId("pokemon", "25"));
-        assertThat(((ChangeFeed.Change) next()).documents().ids()).containsExactly("pokemon/25");
+        assertThat(nextChange().documents().ids()).containsExactly("pokemon/25");
     }
 
     @Test
     void a_rolled_back_write_is_not_announced() throws Exception {
         try (Connection c = pool.connection(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            st.execute("INSERT INTO pokeapi_resources (resource_type, resource_key, data, sha256, source) VALUES ('move', '1', '{}', 'x', 't')");
+            insertMove(st, "1");
             c.rollback();
-            st.execute("INSERT INTO pokeapi_resources (resource_type, resource_key, data, sha256, source) VALUES ('move', '2', '{}', 'y', 't')");
+            insertMove(st, "2");
             c.commit();
         }
-        assertThat(((ChangeFeed.Change) next()).documents().ids()).containsExactly("move/2");
+        assertThat(nextChange().documents().ids()).containsExactly("move/2");
     }
 
     @Test
     void a_change_while_the_connection_is_lost_is_reported_as_missed_after_reconnecting() throws Exception {
         try (Connection c = pool.connection(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            st.execute("INSERT INTO pokeapi_resources (resource_type, resource_key, data, sha256, source) VALUES ('move', '3', '{}', 'z', 't')");
+            insertMove(st, "3");
             // why in the same transaction: the change commits right after the listener's connection is gone
             st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
                     + "AND application_name = '" + ChangeFeed.APPLICATION_NAME + "'");
@@ -99,6 +100,16 @@ class ChangeFeedIT {
         }
         assertThat(next()).isEqualTo(new Disconnected());
         assertThat(next()).isEqualTo(new Connected(true));
+    }
+
+    /** A bare row of move {@code key}, written the way any writer might, outside corpus's store. */
+    private static void insertMove(Statement st, String key) throws SQLException {
+        st.execute("INSERT INTO pokeapi_resources (resource_type, resource_key, data, sha256, source) VALUES ('move', '" + key + "', '{}', 'sha-"
+                + key + "', 't')");
+    }
+
+    private ChangeFeed.Change nextChange() throws InterruptedException {
+        return (ChangeFeed.Change) next();
     }
 
     private Object next() throws InterruptedException {

@@ -406,11 +406,8 @@ class ImportIT {
 
     @Test
     void invalid_document_is_reported_with_path_and_reason_not_stored_and_fails_the_run() {
-        Path tall = tallPikachu();
+        ImportReport report = importTallPikachuValidated(false);
 
-        ImportReport report = Imports.run(db.database(), ImportOptions.of(new SnapshotSource.Archive(tall)).withValidation(true, false));
-
-        assertInvalidPikachuRejected(tall, report);
         assertThat(report.failure()).isNotNull();
         assertThat(report.failure().code()).isEqualTo(PokepediaException.ErrorCode.INVALID_DOCUMENTS);
         assertThat(report.status()).isEqualTo("failed");
@@ -418,11 +415,8 @@ class ImportIT {
 
     @Test
     void allow_invalid_accepts_the_run_without_the_invalid_document() {
-        Path tall = tallPikachu();
+        ImportReport report = importTallPikachuValidated(true);
 
-        ImportReport report = Imports.run(db.database(), ImportOptions.of(new SnapshotSource.Archive(tall)).withValidation(true, true));
-
-        assertInvalidPikachuRejected(tall, report);
         assertThat(report.failure()).isNull();
         assertThat(report.status()).isEqualTo("partial");
     }
@@ -466,7 +460,11 @@ class ImportIT {
         return Fixtures.withDocument(Fixtures.mini0710(), tmp.resolve("tall-pikachu.tar.gz"), "pokemon/25", tall.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void assertInvalidPikachuRejected(Path archive, ImportReport report) {
+    /** Imports {@link #tallPikachu()} with validation on and checks that only pikachu was rejected, as invalid. */
+    private ImportReport importTallPikachuValidated(boolean allowInvalid) {
+        Path archive = tallPikachu();
+        ImportReport report = Imports.run(db.database(), ImportOptions.of(new SnapshotSource.Archive(archive)).withValidation(true, allowInvalid));
+
         DocumentId pikachu = new DocumentId("pokemon", "25");
         assertThat(report.invalid()).singleElement().satisfies(p -> {
             assertThat(p.where()).isEqualTo(Fixtures.entryPath(archive, "pokemon/25"));
@@ -479,6 +477,7 @@ class ImportIT {
         Set<DocumentId> rest = new HashSet<>(docs0710.keySet());
         rest.remove(pikachu);
         assertThat(stored).isEqualTo(rest);
+        return report;
     }
 
     // ---------------------------------------------------------------------------------------------------------

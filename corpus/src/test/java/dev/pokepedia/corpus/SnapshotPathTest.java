@@ -4,28 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SnapshotPathTest {
 
     private static final String TOP = "api-data-2026-07-10/";
 
-    @Test
-    void resource_document_under_a_top_folder_is_a_document_of_its_endpoint() {
-        assertThat(SnapshotPath.classify(TOP + "data/api/v2/pokemon/25/index.json"))
-                .isEqualTo(new SnapshotPath.Document(new DocumentId("pokemon", "25")));
-    }
-
-    @Test
-    void resource_document_without_a_top_folder_is_classified_the_same() {
-        assertThat(SnapshotPath.classify("data/api/v2/type/13/index.json"))
-                .isEqualTo(new SnapshotPath.Document(new DocumentId("type", "13")));
-    }
-
-    @Test
-    void negative_ids_are_document_keys() {
-        assertThat(SnapshotPath.classify(TOP + "data/api/v2/move-ailment/-1/index.json"))
-                .isEqualTo(new SnapshotPath.Document(new DocumentId("move-ailment", "-1")));
+    /** A resource document, under a top folder or not; negative ids are keys too. */
+    @ParameterizedTest
+    @CsvSource({
+        TOP + "data/api/v2/pokemon/25/index.json, pokemon, 25",
+        "data/api/v2/type/13/index.json, type, 13",
+        TOP + "data/api/v2/move-ailment/-1/index.json, move-ailment, -1"})
+    void resource_document_is_a_document_of_its_endpoint(String path, String endpoint, String key) {
+        assertThat(SnapshotPath.classify(path)).isEqualTo(new SnapshotPath.Document(new DocumentId(endpoint, key)));
     }
 
     @Test

@@ -28,6 +28,14 @@ class VerifyIT {
         return new CorpusVerifier(db.database()).verify();
     }
 
+    /** Plants one row of damage with {@code sql}, verifies, and expects the verdict to be a failure. */
+    private static VerifyReport failsAfter(String sql) {
+        assertThat(Rows.execute(db.database(), sql)).as("rows changed by %s", sql).isEqualTo(1);
+        VerifyReport report = verify();
+        assertThat(report.ok()).isFalse();
+        return report;
+    }
+
     private static Map<String, VerifyReport.Check> checks(VerifyReport r) {
         return r.checks().stream().collect(Collectors.toMap(VerifyReport.Check::name, Function.identity()));
     }
@@ -55,14 +63,10 @@ class VerifyIT {
 
     @Test
     void dangling_reference_fails_and_is_grouped_by_target_type_with_an_example() {
-        int planted = Rows.execute(db.database(), """
+        VerifyReport report = failsAfter("""
                 UPDATE pokeapi_resources SET data = jsonb_set(data, '{types,0,type,url}', '"/api/v2/type/9999/"')
                  WHERE resource_type = 'pokemon' AND resource_key = '25'""");
-        assertThat(planted).isEqualTo(1);
 
-        VerifyReport report = verify();
-
-        assertThat(report.ok()).isFalse();
         assertThat(checks(report).get("references").ok()).isFalse();
         assertThat(checks(report).get("counts").ok()).isTrue();
         assertThat(report.dangling()).singleElement().satisfies(g -> {
@@ -75,11 +79,8 @@ class VerifyIT {
 
     @Test
     void reference_to_a_tombstoned_document_dangles() {
-        Rows.execute(db.database(), "UPDATE pokeapi_resources SET deleted_at = now() WHERE resource_type = 'move' AND resource_key = '84'");
+        VerifyReport report = failsAfter("UPDATE pokeapi_resources SET deleted_at = now() WHERE resource_type = 'move' AND resource_key = '84'");
 
-        VerifyReport report = verify();
-
-        assertThat(report.ok()).isFalse();
         assertThat(report.dangling()).anySatisfy(g -> {
             assertThat(g.targetType()).isEqualTo("move");
             assertThat(g.examples()).anySatisfy(ex -> assertThat(ex).contains("/api/v2/move/84/"));
@@ -88,12 +89,8 @@ class VerifyIT {
 
     @Test
     void missing_row_fails_the_counts_check_naming_its_type() {
-        int deleted = Rows.execute(db.database(), "DELETE FROM pokeapi_resources WHERE resource_type = 'berry-flavor' AND resource_key = '5'");
-        assertThat(deleted).isEqualTo(1);
+        VerifyReport report = failsAfter("DELETE FROM pokeapi_resources WHERE resource_type = 'berry-flavor' AND resource_key = '5'");
 
-        VerifyReport report = verify();
-
-        assertThat(report.ok()).isFalse();
         VerifyReport.Check counts = checks(report).get("counts");
         assertThat(counts.ok()).isFalse();
         long listed = Fixtures.listCounts(Fixtures.mini0710()).get("berry-flavor");
@@ -103,12 +100,8 @@ class VerifyIT {
 
     @Test
     void stale_projection_fails_the_projections_check() {
-        int deleted = Rows.execute(db.database(), "DELETE FROM pokepedia_pokemon WHERE id = 25");
-        assertThat(deleted).isEqualTo(1);
+        VerifyReport report = failsAfter("DELETE FROM pokepedia_pokemon WHERE id = 25");
 
-        VerifyReport report = verify();
-
-        assertThat(report.ok()).isFalse();
         VerifyReport.Check projections = checks(report).get("projections");
         assertThat(projections.ok()).isFalse();
         assertThat(projections.detail()).contains("pokepedia_pokemon");
@@ -118,9 +111,7 @@ class VerifyIT {
 
     @Test
     void pending_projection_work_fails_the_projections_check() {
-        Rows.execute(db.database(), "INSERT INTO pokepedia_projection_pending VALUES ('pokemon', '25')");
-
-        VerifyReport report = verify();
+        VerifyReport report = failsAfter("INSERT INTO pokepedia_projection_pending VALUES ('pokemon', '25')");
 
         assertThat(checks(report).get("projections").ok()).isFalse();
         assertThat(checks(report).get("projections").detail()).contains("wait for their projections");

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,8 @@ class LiveSyncIT {
 
     @TempDir
     Path storage;
+    /** The sprite worker's storage: a folder of this test's own. */
+    private ObjectStore objects;
 
     @BeforeAll
     static void importTheSameSnapshotElsewhere() throws Exception {
@@ -74,6 +77,24 @@ class LiveSyncIT {
         }
     }
 
+    @BeforeEach
+    void openStorage() {
+        objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
+    }
+
+    @AfterEach
+    void closeStorage() {
+        objects.close();
+    }
+
+    private static SnapshotServer serve(ServerOptions options) {
+        return SnapshotServer.start(new SnapshotSource.Archive(LiveFixtures.CORPUS_0710), options);
+    }
+
+    private LivePath livePath(LiveConfig config, SimpleMeterRegistry registry) {
+        return new LivePath(db.database(), queues, objects, config, registry, Clock.systemUTC());
+    }
+
     private LiveConfig config() {
         return LiveConfig.defaults().withHttp(UpstreamOptions.defaults().withRate(0).withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)))
                 .withMediaSources(LiveFixtures.SPRITES.toString(), LiveFixtures.CRIES.toString());
@@ -88,9 +109,8 @@ class LiveSyncIT {
     @Test
     void crawlingAServedSnapshotStoresTheSameRowHashesAndProjectionsAsImportingIt() throws Exception {
         var registry = new SimpleMeterRegistry();
-        try (SnapshotServer server = SnapshotServer.start(new SnapshotSource.Archive(LiveFixtures.CORPUS_0710), ServerOptions.defaults());
-             ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
-             LivePath live = new LivePath(db.database(), queues, objects, config(), registry, Clock.systemUTC())) {
+        try (SnapshotServer server = serve(ServerOptions.defaults());
+             LivePath live = livePath(config(), registry)) {
             Seeder.Report seeded = live.seed(server.baseUri().toString(), Set.of());
             assertThat(seeded.enqueued()).isEqualTo(importedShas.size());
             assertThat(queues.metrics(LiveQueues.INGEST).length()).isEqualTo(seeded.enqueued());
@@ -111,9 +131,8 @@ class LiveSyncIT {
     @Test
     void aSecondPassAnswersNotModifiedAndWritesNothing() throws Exception {
         var registry = new SimpleMeterRegistry();
-        try (SnapshotServer server = SnapshotServer.start(new SnapshotSource.Archive(LiveFixtures.CORPUS_0710), ServerOptions.defaults());
-             ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
-             LivePath live = new LivePath(db.database(), queues, objects, config(), registry, Clock.systemUTC())) {
+        try (SnapshotServer server = serve(ServerOptions.defaults());
+             LivePath live = livePath(config(), registry)) {
             live.seed(server.baseUri().toString(), Set.of());
             drain(live);
             SortedMap<String, String> written = LiveFixtures.map(db.database(),
@@ -130,9 +149,8 @@ class LiveSyncIT {
 
     @Test
     void seedingTwiceEnqueuesEachDocumentOnce() throws Exception {
-        try (SnapshotServer server = SnapshotServer.start(new SnapshotSource.Archive(LiveFixtures.CORPUS_0710), ServerOptions.defaults());
-             ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
-             LivePath live = new LivePath(db.database(), queues, objects, config(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+        try (SnapshotServer server = serve(ServerOptions.defaults());
+             LivePath live = livePath(config(), new SimpleMeterRegistry())) {
             Seeder.Report first = live.seed(server.baseUri().toString(), Set.of("type", "pokemon"));
             Seeder.Report second = live.seed(server.baseUri().toString(), Set.of("type", "pokemon"));
 
@@ -150,9 +168,8 @@ class LiveSyncIT {
     void withTenPercentServerErrorsTheCrawlCompletesWithRetriesAndTheSameHashes() throws Exception {
         var registry = new SimpleMeterRegistry();
         ServerOptions flaky = ServerOptions.defaults().withErrorRate(0.10).withSeed(7);
-        try (SnapshotServer server = SnapshotServer.start(new SnapshotSource.Archive(LiveFixtures.CORPUS_0710), flaky);
-             ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
-             LivePath live = new LivePath(db.database(), queues, objects, config(), registry, Clock.systemUTC())) {
+        try (SnapshotServer server = serve(flaky);
+             LivePath live = livePath(config(), registry)) {
             live.seed(server.baseUri().toString(), Set.of());
             drain(live);
 
@@ -168,9 +185,8 @@ class LiveSyncIT {
         var registry = new SimpleMeterRegistry();
         LiveConfig offline = config().withMediaSources("http://127.0.0.1:1/", "http://127.0.0.1:1/").withMaxAttempts(2)
                 .withRetryDelay(Duration.ofMillis(10));
-        try (SnapshotServer server = SnapshotServer.start(new SnapshotSource.Archive(LiveFixtures.CORPUS_0710), ServerOptions.defaults());
-             ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
-             LivePath live = new LivePath(db.database(), queues, objects, offline, registry, Clock.systemUTC())) {
+        try (SnapshotServer server = serve(ServerOptions.defaults());
+             LivePath live = livePath(offline, registry)) {
             live.seed(server.baseUri().toString(), Set.of("pokemon", "type"));
             drain(live);
 
@@ -186,8 +202,7 @@ class LiveSyncIT {
     @Test
     void theSpriteWorkerRefusesAStorageOtherThanTheOneTheStoredAssetsAreIn() throws Exception {
         new dev.pokepedia.media.AssetManifest(db.database()).recordStorageTarget("file:///srv/elsewhere");
-        try (ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
-             LivePath live = new LivePath(db.database(), queues, objects, config(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+        try (LivePath live = livePath(config(), new SimpleMeterRegistry())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> live.start(Set.of(LiveQueues.SPRITES)))
                     .isInstanceOf(dev.pokepedia.core.ConfigurationException.class)
                     .hasMessageContaining("would write to " + objects.describe())
@@ -195,8 +210,7 @@ class LiveSyncIT {
             assertThat(live.runtime()).as("nothing was started").isNull();
         }
         // the ingest worker alone does not write media, so it starts
-        try (ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
-             LivePath live = new LivePath(db.database(), queues, objects, config(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+        try (LivePath live = livePath(config(), new SimpleMeterRegistry())) {
             live.start(Set.of(LiveQueues.INGEST));
             assertThat(live.runtime()).isNotNull();
             live.shutdown(Duration.ofSeconds(10));
@@ -205,8 +219,7 @@ class LiveSyncIT {
 
     @Test
     void seedingFromASnapshotFileWorksWithoutAServer() throws Exception {
-        try (ObjectStore objects = ObjectStores.open(storage.toUri().toString(), storage, Map.of());
-             LivePath live = new LivePath(db.database(), queues, objects, config(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+        try (LivePath live = livePath(config(), new SimpleMeterRegistry())) {
             Seeder.Report seeded = live.seed(LiveFixtures.CORPUS_0710.toString(), Set.of("type"));
             drain(live);
 

@@ -430,10 +430,8 @@ class HttpAssetSourceIT {
         Delivery delivery = Delivery.start(source, List.of(sprite(1, "wait/long-retry.png"), sprite(2, "wait/hanging.png")), sink);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> hitCount("/mirror/wait/long-retry.png") == 1 && hitCount("/mirror/wait/hanging.png") == 1);
-        delivery.thread.interrupt();
+        delivery.interruptAndAwaitStop();
 
-        await().atMost(Duration.ofSeconds(3)).until(() -> !delivery.thread.isAlive());
-        assertThat(delivery.error.get()).isInstanceOf(InterruptedException.class);
         assertThat(sink.callsPerAsset()).isEmpty();
         assertThat(hitCount("/mirror/wait/long-retry.png")).isOne();
     }
@@ -451,10 +449,8 @@ class HttpAssetSourceIT {
         Delivery delivery = Delivery.start(source, wanted, sink);
         await().atMost(Duration.ofSeconds(10)).until(() -> hitCount("/mirror/wait/hanging.png") == 1
                 && delivery.thread.getState() == Thread.State.WAITING);
-        delivery.thread.interrupt();
+        delivery.interruptAndAwaitStop();
 
-        await().atMost(Duration.ofSeconds(3)).until(() -> !delivery.thread.isAlive());
-        assertThat(delivery.error.get()).isInstanceOf(InterruptedException.class);
         assertThat(sink.callsPerAsset()).isEmpty();
         assertThat(hitCount("/mirror/wait/hanging.png")).isOne();
     }
@@ -618,6 +614,13 @@ class HttpAssetSourceIT {
                 }
             });
             return new Delivery(t, error);
+        }
+
+        /** Interrupts deliver and expects it to give up promptly with an {@link InterruptedException}. */
+        void interruptAndAwaitStop() {
+            thread.interrupt();
+            await().atMost(Duration.ofSeconds(3)).until(() -> !thread.isAlive());
+            assertThat(error.get()).isInstanceOf(InterruptedException.class);
         }
 
         void awaitDone() throws InterruptedException {

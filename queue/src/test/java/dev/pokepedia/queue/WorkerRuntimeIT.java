@@ -52,6 +52,11 @@ class WorkerRuntimeIT {
         return r;
     }
 
+    /** The dead letters of {@code queue}, once there is at least one (awaited up to {@code atMost}). */
+    private static List<ArchivedMessage> awaitDeadLetters(String queue, Duration atMost) {
+        return await().atMost(atMost).until(() -> db.queues().deadLetters(queue, 10), l -> !l.isEmpty());
+    }
+
     private static List<String> bodies(int n) {
         return IntStream.range(0, n).mapToObj(i -> "{\"n\": " + i + "}").toList();
     }
@@ -119,9 +124,7 @@ class WorkerRuntimeIT {
             goodDoneAt.add(System.nanoTime());
         });
 
-        List<ArchivedMessage> dead = await().atMost(Duration.ofSeconds(15))
-                .until(() -> db.queues().deadLetters("flaky", 10), l -> !l.isEmpty());
-        assertThat(dead).singleElement().satisfies(d -> {
+        assertThat(awaitDeadLetters("flaky", Duration.ofSeconds(15))).singleElement().satisfies(d -> {
             assertThat(d.id()).isEqualTo(poison);
             assertThat(d.readCount()).isEqualTo(3);
             assertThat(d.lastError()).isEqualTo("java.lang.IllegalStateException: boom on attempt 3");
@@ -148,9 +151,7 @@ class WorkerRuntimeIT {
             throw new PermanentFailureException("not JSON: <html>", null);
         });
 
-        List<ArchivedMessage> dead = await().atMost(Duration.ofSeconds(10))
-                .until(() -> db.queues().deadLetters("poison", 10), l -> !l.isEmpty());
-        assertThat(dead).singleElement().satisfies(d -> {
+        assertThat(awaitDeadLetters("poison", Duration.ofSeconds(10))).singleElement().satisfies(d -> {
             assertThat(d.id()).isEqualTo(id);
             assertThat(d.readCount()).isEqualTo(1);
             assertThat(d.lastError()).contains("not JSON: <html>");

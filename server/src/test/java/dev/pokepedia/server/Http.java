@@ -2,6 +2,7 @@ package dev.pokepedia.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pokepedia.testkit.TestRequests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,21 +43,11 @@ final class Http {
 
     HttpResponse<byte[]> send(String method, String path, String form, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
         if (form != null) {
             b.header("Content-Type", "application/x-www-form-urlencoded");
         }
         b.method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
-        try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return TestRequests.send(client, b, headers);
     }
 
     static JsonNode json(HttpResponse<byte[]> r) {

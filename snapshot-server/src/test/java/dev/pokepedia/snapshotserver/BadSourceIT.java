@@ -17,6 +17,7 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,31 +29,31 @@ class BadSourceIT {
 
     private static final Path MINI = Minis.path(Minis.MINI_0710);
 
+    /** Starting a server on {@code archive} fails with corpus's {@link SourceException}, whose message the caller checks. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertStartFails(Path archive) {
+        return assertThatThrownBy(() -> SnapshotServer.start(new SnapshotSource.Archive(archive), ServerOptions.defaults()))
+                .isInstanceOf(SourceException.class);
+    }
+
     @Test
     void a_truncated_archive_fails_start_with_the_source_exception_message() throws IOException {
         byte[] whole = Files.readAllBytes(MINI);
         Path cut = Files.write(tmp.resolve("cut.tar.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
-        assertThatThrownBy(() -> SnapshotServer.start(new SnapshotSource.Archive(cut), ServerOptions.defaults()))
-                .isInstanceOf(SourceException.class)
-                .hasMessageContaining(cut.toString())
+        assertStartFails(cut).hasMessageContaining(cut.toString())
                 .hasMessageContaining("is truncated or corrupt after entry");
     }
 
     @Test
     void a_file_that_is_not_gzip_fails_start_saying_so() throws IOException {
         Path html = Files.writeString(tmp.resolve("page.tar.gz"), "<html><body>Not Found</body></html>");
-        assertThatThrownBy(() -> SnapshotServer.start(new SnapshotSource.Archive(html), ServerOptions.defaults()))
-                .isInstanceOf(SourceException.class)
-                .hasMessageContaining("is not a gzip-compressed tar archive");
+        assertStartFails(html).hasMessageContaining("is not a gzip-compressed tar archive");
     }
 
     @Test
     void an_archive_without_api_documents_fails_start() throws IOException {
         Path readmeOnly = tmp.resolve("readme.tar.gz");
         Files.write(readmeOnly, tarGz(new String[] {"api-data/README.md"}, new byte[][] {"# hi".getBytes(StandardCharsets.UTF_8)}));
-        assertThatThrownBy(() -> SnapshotServer.start(new SnapshotSource.Archive(readmeOnly), ServerOptions.defaults()))
-                .isInstanceOf(SourceException.class)
-                .hasMessageContaining("holds no api-data documents");
+        assertStartFails(readmeOnly).hasMessageContaining("holds no api-data documents");
     }
 
     @Test

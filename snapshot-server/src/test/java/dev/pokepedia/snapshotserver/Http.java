@@ -1,8 +1,7 @@
 package dev.pokepedia.snapshotserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.pokepedia.testkit.TestRequests;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,18 +23,7 @@ final class Http {
     }
 
     static HttpResponse<byte[]> send(HttpRequest.Builder request, String... headers) {
-        request.timeout(Duration.ofSeconds(30));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return TestRequests.send(CLIENT, request.timeout(Duration.ofSeconds(30)), headers);
     }
 
     static JsonNode json(HttpResponse<byte[]> response) {

@@ -1,5 +1,7 @@
 package dev.pokepedia.app.bench;
 
+import static dev.pokepedia.app.bench.Latencies.percentileMs;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pokepedia.core.Database;
@@ -77,10 +79,6 @@ public final class FreshnessProbe {
             store.refreshProjections();
         }
         Arrays.sort(lat);
-        return new Result(samples, pct(lat, 0.5), pct(lat, 0.9), pct(lat, 0.99), lat[lat.length - 1] / 1e6);
-    }
-
-    private static double pct(long[] sorted, double q) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+        return new Result(samples, percentileMs(lat, 0.5), percentileMs(lat, 0.9), percentileMs(lat, 0.99), lat[lat.length - 1] / 1e6);
     }
 }

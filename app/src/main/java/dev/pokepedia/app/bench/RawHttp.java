@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * One keep-alive HTTP/1.1 connection for load generation. why not java.net.http: its selector thread and per-request
@@ -52,19 +51,9 @@ final class RawHttp implements Closeable {
         out.flush();
         String status = line();
         int code = Integer.parseInt(status.substring(9, 12));
-        long length = -1;
-        boolean chunked = false;
-        boolean close = false;
-        for (String h; !(h = line()).isEmpty(); ) {
-            String lower = h.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Long.parseLong(lower.substring(15).trim());
-            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
-            } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                close = true;
-            }
-        }
+        ResponseHeaders headers = ResponseHeaders.read(this::line);
+        long length = headers.contentLength();
+        boolean chunked = headers.chunked();
         byte[] bytes;
         if (chunked) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -77,7 +66,7 @@ final class RawHttp implements Closeable {
         } else {
             bytes = length < 0 ? in.readAllBytes() : in.readNBytes((int) length);
         }
-        if (close || length < 0 && !chunked) {
+        if (headers.close() || length < 0 && !chunked) {
             close();
         }
         return new Response(code, bytes);

@@ -1,5 +1,7 @@
 package dev.pokepedia.app.bench;
 
+import static dev.pokepedia.app.bench.Latencies.percentileMs;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +23,14 @@ import java.util.concurrent.Future;
  * Load generator for {@code serve}: {@code clients} keep-alive HTTP/1.1 connections, each on its own virtual thread,
  * sending one URL back to back (closed loop) for a fixed time after a warm-up, with {@code Accept-Encoding: gzip} as
  * apps send it. Latency is measured per request from writing the request to reading the last body byte.
+ *
+ * @param base     the server measured
+ * @param clients  concurrent connections
+ * @param warmup   unmeasured load before each measurement
+ * @param duration measured load per URL
+ * @param log      where progress goes
  */
-public final class ServeBenchmark {
+public record ServeBenchmark(URI base, int clients, Duration warmup, Duration duration, PrintStream log) {
 
     /** What one URL did. */
     public record Result(String path, long requests, long failures, double seconds, double p50Ms, double p90Ms, double p99Ms,
@@ -30,20 +38,6 @@ public final class ServeBenchmark {
         public double perSecond() {
             return requests / seconds;
         }
-    }
-
-    private final URI base;
-    private final int clients;
-    private final Duration warmup;
-    private final Duration duration;
-    private final PrintStream log;
-
-    public ServeBenchmark(URI base, int clients, Duration warmup, Duration duration, PrintStream log) {
-        this.base = base;
-        this.clients = clients;
-        this.warmup = warmup;
-        this.duration = duration;
-        this.log = log;
     }
 
     /**
@@ -158,15 +152,8 @@ public final class ServeBenchmark {
             i += c.length - 2;
         }
         Arrays.sort(all);
-        return new Result(path, total, failures, seconds, pct(all, 0.50), pct(all, 0.90), pct(all, 0.99),
+        return new Result(path, total, failures, seconds, percentileMs(all, 0.50), percentileMs(all, 0.90), percentileMs(all, 0.99),
                 all.length == 0 ? 0 : all[all.length - 1] / 1e6, bytes);
-    }
-
-    private static double pct(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 
     /** The parts of an HTTP/1.1 response the load generator needs; the body is read and dropped. */
@@ -178,22 +165,10 @@ public final class ServeBenchmark {
                 throw new IOException("connection closed by the server");
             }
             int status = Integer.parseInt(statusLine.substring(9, 12));
-            long length = -1;
-            boolean chunked = false;
-            boolean close = false;
-            String h;
-            while ((h = line(in)) != null && !h.isEmpty()) {
-                String lower = h.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Long.parseLong(h.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                    close = true;
-                }
-            }
+            ResponseHeaders headers = ResponseHeaders.read(() -> line(in));
+            long length = headers.contentLength();
             long body = 0;
-            if (chunked) {
+            if (headers.chunked()) {
                 while (true) {
                     long size = Long.parseLong(line(in).split(";")[0].trim(), 16);
                     if (size == 0) {
@@ -208,7 +183,7 @@ public final class ServeBenchmark {
                 in.skipNBytes(length);
                 body = length;
             }
-            return new Response(status, body, close);
+            return new Response(status, body, headers.close());
         }
 
         private static String line(InputStream in) throws IOException {

@@ -1,5 +1,7 @@
 package dev.pokepedia.app.bench;
 
+import static dev.pokepedia.app.bench.Latencies.percentileMs;
+
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,13 +141,9 @@ public final class SyncBenchmark {
             long[] lat = all.stream().flatMapToLong(a -> Arrays.stream(a, 1, a.length)).sorted().toArray();
             long opsPer = name.contains("healthz") ? 0 : BATCH;
             seconds = Math.max(seconds, length.toNanos() / 1e9);
-            return new Phase(name, lat.length, failures, seconds, opsPer, pct(lat, .5), pct(lat, .9), pct(lat, .99),
+            return new Phase(name, lat.length, failures, seconds, opsPer, percentileMs(lat, .5), percentileMs(lat, .9), percentileMs(lat, .99),
                     lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6);
         }
-    }
-
-    private static double pct(long[] sorted, double q) {
-        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 
     private String token(String sub) {
@@ -399,8 +397,8 @@ public final class SyncBenchmark {
         stream.body().close();
         reader.interrupt();
         long[] sorted = Arrays.stream(lat.withHead(0), 1, lat.size() + 1).sorted().toArray();
-        return new Phase("event: A push sent -> B notified", sorted.length, failures, seconds, 1, pct(sorted, .5), pct(sorted, .9),
-                pct(sorted, .99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+        return new Phase("event: A push sent -> B notified", sorted.length, failures, seconds, 1, percentileMs(sorted, .5), percentileMs(sorted, .9),
+                percentileMs(sorted, .99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
     }
 
     /** A growable long array: latencies without boxing. */
@@ -426,5 +424,4 @@ public final class SyncBenchmark {
             return out;
         }
     }
-
 }

@@ -130,12 +130,10 @@ public final class MediaLibraryRoutes implements AutoCloseable {
             var items = body.putArray("items");
             result.items().forEach(a -> items.add(asset(a)));
             body.put("next_cursor", result.nextCursor());
-            body.set("stats", Json.MAPPER.readTree(library.statistics()));
+            body.set("stats", statistics());
             Responder.json(ctx, 200, Json.bytes(body));
         } catch (IllegalArgumentException e) {
             throw bad(e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -161,12 +159,17 @@ public final class MediaLibraryRoutes implements AutoCloseable {
 
     public void syncStatus(Context ctx) {
         authorize(ctx);
+        JsonNode stats = statistics();
+        ObjectNode body = Json.object();
+        body.set("sync_health", stats.path("sync_health"));
+        body.set("by_status", stats.path("by_status"));
+        Responder.json(ctx, 200, Json.bytes(body));
+    }
+
+    /** The library's statistics (a JSON document) as a tree. */
+    private JsonNode statistics() {
         try {
-            JsonNode stats = Json.MAPPER.readTree(library.statistics());
-            ObjectNode body = Json.object();
-            body.set("sync_health", stats.path("sync_health"));
-            body.set("by_status", stats.path("by_status"));
-            Responder.json(ctx, 200, Json.bytes(body));
+            return Json.MAPPER.readTree(library.statistics());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 package dev.pokepedia.server.internal;
 
+import dev.pokepedia.core.http.ConditionalRequests;
 import io.javalin.http.Context;
 
 /**
@@ -18,12 +19,12 @@ public final class Responder {
     public static void send(Context ctx, Representation r, String cacheControl) {
         ctx.attribute(ResponseCache.REPRESENTATION, r);
         ctx.attribute(ResponseCache.CACHE_CONTROL, cacheControl);
-        boolean gzip = r.worthGzip() && HttpCaching.acceptsGzip(ctx.header("Accept-Encoding"));
+        boolean gzip = r.worthGzip() && ConditionalRequests.acceptsGzip(ctx.header("Accept-Encoding"));
         String etag = gzip ? r.gzipEtag() : r.etag();
         ctx.header("ETag", etag);
         ctx.header("Cache-Control", cacheControl);
         ctx.header("Vary", "Accept-Encoding");
-        if (HttpCaching.noneMatchHits(ctx.header("If-None-Match"), etag)) {
+        if (ConditionalRequests.noneMatchHits(ctx.header("If-None-Match"), etag)) {
             ctx.status(304);
             return;
         }

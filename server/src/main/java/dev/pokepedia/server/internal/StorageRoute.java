@@ -2,6 +2,7 @@ package dev.pokepedia.server.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.pokepedia.core.http.ConditionalRequests;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,7 +107,7 @@ public final class StorageRoute {
         ctx.header("Last-Modified", httpDate(attrs.lastModifiedTime().toInstant()));
         // why: an SVG served from this origin could run script; objects are data, never active content here
         ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
-        if (HttpCaching.noneMatchHits(ctx.header("If-None-Match"), etag)) {
+        if (ConditionalRequests.noneMatchHits(ctx.header("If-None-Match"), etag)) {
             ctx.status(304);
             return;
         }

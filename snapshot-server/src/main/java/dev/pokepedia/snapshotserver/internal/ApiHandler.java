@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.pokepedia.core.http.ConditionalRequests;
 import dev.pokepedia.snapshotserver.ServerStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class ApiHandler implements HttpHandler {
         this.faults = faults;
         // why: HTTP dates have whole seconds; a fractional Last-Modified would never equal the If-Modified-Since echoed back
         this.lastModified = loadedAt.truncatedTo(ChronoUnit.SECONDS);
-        this.lastModifiedHeader = Conditional.httpDate(lastModified);
+        this.lastModifiedHeader = ConditionalRequests.httpDate(lastModified);
     }
 
     public ServerStats stats() {
@@ -192,7 +193,7 @@ public final class ApiHandler implements HttpHandler {
     private void sendResource(HttpExchange ex, Resource r, boolean head) throws IOException {
         Headers req = ex.getRequestHeaders();
         Headers rsp = ex.getResponseHeaders();
-        boolean gzip = Conditional.acceptsGzip(String.join(",", req.getOrDefault("Accept-Encoding", List.of())));
+        boolean gzip = ConditionalRequests.acceptsGzip(String.join(",", req.getOrDefault("Accept-Encoding", List.of())));
         String etag = gzip ? r.gzipEtag() : r.etag();
         rsp.set("ETag", etag);
         rsp.set("Last-Modified", lastModifiedHeader);
@@ -206,8 +207,8 @@ public final class ApiHandler implements HttpHandler {
         }
         List<String> inm = req.get("If-None-Match");
         // why: RFC 9110 §13.2.2 — If-Modified-Since is only evaluated when If-None-Match is absent
-        boolean fresh = inm != null ? Conditional.noneMatchHits(String.join(",", inm), etag)
-                : Conditional.notModifiedSince(req.getFirst("If-Modified-Since"), lastModified);
+        boolean fresh = inm != null ? ConditionalRequests.noneMatchHits(String.join(",", inm), etag)
+                : ConditionalRequests.notModifiedSince(req.getFirst("If-Modified-Since"), lastModified);
         if (fresh) {
             notModified.increment();
             rsp.set("Access-Control-Allow-Origin", "*");

@@ -1,4 +1,4 @@
-package dev.pokepedia.snapshotserver.internal;
+package dev.pokepedia.core.http;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -7,15 +7,18 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Request-header logic of HTTP caching and content negotiation (RFC 9110), kept free of any server API. */
-public final class Conditional {
+/**
+ * Request-header rules of HTTP caching and content negotiation (RFC 9110), free of any server API: the one copy the
+ * read API (server) and the snapshot server both answer conditional and gzip requests with.
+ */
+public final class ConditionalRequests {
 
     private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
-    private Conditional() {
+    private ConditionalRequests() {
     }
 
-    /** Whether {@code Accept-Encoding} allows gzip: a {@code gzip} (or {@code *}) coding whose q-value is not 0. */
+    /** Whether {@code Accept-Encoding} allows gzip: a {@code gzip}/{@code x-gzip} (or {@code *}) coding with q > 0. */
     public static boolean acceptsGzip(String acceptEncoding) {
         if (acceptEncoding == null) {
             return false;
@@ -46,27 +49,28 @@ public final class Conditional {
     }
 
     /**
-     * Whether {@code If-None-Match} matches the current representation: {@code *}, or one of its entity tags equals
-     * {@code etag} under the weak comparison RFC 9110 prescribes for this header ({@code W/} is ignored).
+     * Whether {@code If-None-Match} hits {@code etag}: {@code *}, or one of its entity tags equals {@code etag} under the
+     * weak comparison RFC 9110 prescribes for this header ({@code W/} ignored on both sides). No etag: never a hit.
      */
     public static boolean noneMatchHits(String ifNoneMatch, String etag) {
-        if (ifNoneMatch == null) {
+        if (ifNoneMatch == null || etag == null) {
             return false;
         }
         String header = ifNoneMatch.trim();
         if (header.equals("*")) {
             return true;
         }
+        String mine = stripWeak(etag);
         for (String tag : header.split(",")) {
-            String t = tag.trim();
-            if (t.startsWith("W/")) {
-                t = t.substring(2);
-            }
-            if (t.equals(etag)) {
+            if (stripWeak(tag.trim()).equals(mine)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static String stripWeak(String tag) {
+        return tag.startsWith("W/") ? tag.substring(2) : tag;
     }
 
     /** Whether {@code If-Modified-Since} is a valid date not earlier than {@code lastModified} (whole seconds). */
