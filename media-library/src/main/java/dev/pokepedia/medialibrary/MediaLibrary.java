@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.PokepediaException;
+import dev.pokepedia.medialibrary.internal.CatalogMemory;
 import dev.pokepedia.medialibrary.internal.CatalogReader;
+import dev.pokepedia.medialibrary.internal.MemoryKeeper;
 import dev.pokepedia.medialibrary.internal.CatalogStore;
 import dev.pokepedia.medialibrary.internal.CloudinaryProvider;
 import dev.pokepedia.medialibrary.internal.Reconciler;
@@ -36,6 +38,9 @@ public final class MediaLibrary {
     private final MediaProvider provider;
     private final CatalogStore store;
     private final CatalogReader reader;
+    private volatile MemoryKeeper memory;
+    private final java.util.concurrent.ConcurrentHashMap<String, List<String>> queryWords =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final java.time.Clock clock = java.time.Clock.systemUTC(); // why a field: only the statistics' age uses it
     private final java.util.concurrent.atomic.AtomicReference<CachedStatistics> cachedStatistics =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -58,12 +63,63 @@ public final class MediaLibrary {
 
     /** Lists the provider and brings the catalog in line (see {@link ReconcileOptions}); resumes a stopped run. */
     public ReconcileReport reconcile(ReconcileOptions options) {
-        return new Reconciler(dataSource, provider, store).run(options);
+        try {
+            return new Reconciler(dataSource, provider, store).run(options);
+        } finally {
+            changed();
+        }
     }
 
     /** One page of the catalog (filters, full-text search, sort, cursor). */
     public MediaList list(MediaQuery query) {
-        return read(c -> reader.list(c, query));
+        MemoryKeeper keeper = memory;
+        CatalogMemory copy = keeper == null ? null : keeper.current();
+        if (copy == null) {
+            return read(c -> reader.list(c, query));
+        }
+        List<String> words = query.text() == null ? null : queryWords(query.text());
+        return copy.list(query, words);
+    }
+
+    /**
+     * Serves {@link #list} from a copy of the catalog in memory while the catalog is unchanged: every change
+     * committed by any process drops the copy (a database notification; a write through this library drops it before
+     * the call returns), listings then read the database until the catalog has been quiet for a moment and a new
+     * copy is loaded. Roughly 1 kB of heap per asset. Close the returned handle to stop.
+     */
+    public AutoCloseable keepInMemory(dev.pokepedia.core.DatabaseConfig config) {
+        MemoryKeeper keeper = new MemoryKeeper(config, dataSource, reader).start();
+        memory = keeper;
+        return () -> {
+            memory = null;
+            keeper.close();
+        };
+    }
+
+    /** Whether listings are answered from memory right now (for tests and the dashboard). */
+    public boolean inMemory() {
+        MemoryKeeper keeper = memory;
+        return keeper != null && keeper.current() != null;
+    }
+
+    private List<String> queryWords(String text) {
+        List<String> words = queryWords.get(text);
+        if (words == null) {
+            words = read(c -> reader.words(c, text));
+            if (queryWords.size() > 10_000) {
+                queryWords.clear(); // why: a bound, not an LRU; user queries repeat far less than this
+            }
+            queryWords.put(text, words);
+        }
+        return words;
+    }
+
+    /** After any write through this library: the memory copy must not answer for the catalog before it. */
+    private void changed() {
+        MemoryKeeper keeper = memory;
+        if (keeper != null) {
+            keeper.invalidate();
+        }
     }
 
     /** One catalogued asset by its catalog id, with its usage and collections. */
@@ -152,6 +208,14 @@ public final class MediaLibrary {
      * The provider's present state is always safe to apply, whatever order notifications came in.
      */
     public ApplyResult refresh(AssetRef ref, String operation, String requestId, Instant eventAt) {
+        try {
+            return refreshNow(ref, operation, requestId, eventAt);
+        } finally {
+            changed();
+        }
+    }
+
+    private ApplyResult refreshNow(AssetRef ref, String operation, String requestId, Instant eventAt) {
         long t0 = System.nanoTime();
         Optional<ProviderAsset> now = provider.get(ref);
         try (Connection c = dataSource.getConnection()) {
@@ -175,6 +239,14 @@ public final class MediaLibrary {
      * @return per public id what was done; an unknown type is acknowledged with an empty map
      */
     public Map<String, ApplyResult> apply(Notification n) {
+        try {
+            return applyNow(n);
+        } finally {
+            changed();
+        }
+    }
+
+    private Map<String, ApplyResult> applyNow(Notification n) {
         Map<String, ApplyResult> out = new LinkedHashMap<>();
         JsonNode b = n.body();
         Instant at = n.happenedAt();
@@ -284,6 +356,14 @@ public final class MediaLibrary {
      * @return per public id: {@code deleted}, {@code not_found}, {@code in_use}, or {@code error: …}
      */
     public Map<String, String> delete(ResourceType type, List<String> publicIds, boolean force, String requestId) {
+        try {
+            return deleteNow(type, publicIds, force, requestId);
+        } finally {
+            changed();
+        }
+    }
+
+    private Map<String, String> deleteNow(ResourceType type, List<String> publicIds, boolean force, String requestId) {
         Map<String, String> out = new LinkedHashMap<>();
         List<String> go = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
@@ -322,6 +402,15 @@ public final class MediaLibrary {
     }
 
     private ProviderAsset outbound(String operation, String publicId, String requestId,
+            java.util.function.Supplier<ProviderAsset> call, AssetRef movedFrom) {
+        try {
+            return outboundNow(operation, publicId, requestId, call, movedFrom);
+        } finally {
+            changed();
+        }
+    }
+
+    private ProviderAsset outboundNow(String operation, String publicId, String requestId,
             java.util.function.Supplier<ProviderAsset> call, AssetRef movedFrom) {
         long t0 = System.nanoTime();
         ProviderAsset done;

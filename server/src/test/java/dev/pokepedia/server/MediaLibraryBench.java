@@ -85,7 +85,13 @@ public final class MediaLibraryBench {
         // why: the JDK keeps 5 idle keep-alive connections per host by default; 50 clients would reconnect constantly
         System.setProperty("http.maxConnections", "400");
         DatabaseConfig admin = FreshDatabase.serverConfig(System.getenv());
-        drop(admin);
+        // why: for working on the read routes, MEDIA_BENCH_KEEP=1 keeps the filled catalog for the next run, which
+        // then skips the reconcile figures (they need an empty catalog)
+        boolean keep = "1".equals(System.getenv("MEDIA_BENCH_KEEP"));
+        boolean reuse = keep && exists(admin);
+        if (!reuse) {
+            drop(admin);
+        }
         DatabaseLocator.ensureDatabase(admin, DB);
         System.out.printf("media library benchmark: %,d assets, %d cores, scratch database %s%n", assets,
                 Runtime.getRuntime().availableProcessors(), DB);
@@ -96,7 +102,11 @@ public final class MediaLibraryBench {
             MediaProvider provider = MediaProviders.cloudinary(new CloudinaryConfig(FakeCloudinary.CLOUD,
                     FakeCloudinary.API_KEY, FakeCloudinary.API_SECRET, fake.base(), null));
             MediaLibrary library = new MediaLibrary(db, provider);
-            reconcile(db, fake, provider, library, assets);
+            if (reuse) {
+                System.out.println("\n1. reconcile: skipped (MEDIA_BENCH_KEEP=1 and a filled catalog from an earlier run)");
+            } else {
+                reconcile(db, fake, provider, library, assets);
+            }
             WebhookVerifier verifier = new WebhookVerifier(FakeCloudinary.API_SECRET,
                     CloudinaryConfig.SignatureAlgorithm.SHA1, WebhookVerifier.DEFAULT_TOLERANCE, Clock.systemUTC());
             try (PokepediaServer server = PokepediaServer.builder(db)
@@ -106,7 +116,16 @@ public final class MediaLibraryBench {
             }
             provider.close();
         } finally {
-            drop(admin);
+            if (!keep) {
+                drop(admin);
+            }
+        }
+    }
+
+    private static boolean exists(DatabaseConfig admin) throws Exception {
+        try (Connection c = admin.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DB + "'")) {
+            return rs.next();
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.Optional;
 /** Reads of the catalog for the list, search, detail and stats routes. Every value is a bound parameter. */
 public final class CatalogReader {
 
-    private static final String COLUMNS = "id, resource_type, public_id, format, bytes, folder, display_name, tags,"
+    static final String COLUMNS = "id, resource_type, public_id, format, bytes, folder, display_name, tags,"
             + " context::text, provider_version, etag, sync_status, last_error, last_synced_at, deleted_at,"
             + " provider_created_at";
 
@@ -38,6 +38,29 @@ public final class CatalogReader {
     public CatalogReader(String provider, String cloud) {
         this.provider = provider;
         this.cloud = cloud;
+    }
+
+    String provider() {
+        return provider;
+    }
+
+    String cloud() {
+        return cloud;
+    }
+
+    /**
+     * The words a text query matches, as the database makes them ({@code plainto_tsquery('simple', text)} ANDs
+     * exactly these), for the in-memory listing.
+     */
+    public List<String> words(Connection c, String text) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT tsvector_to_array(to_tsvector('simple', ?))")) {
+            ps.setString(1, text);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Array a = rs.getArray(1);
+                return a == null ? List.of() : List.of((String[]) a.getArray());
+            }
+        }
     }
 
     public MediaList list(Connection c, MediaQuery q) throws SQLException {
@@ -64,21 +87,13 @@ public final class CatalogReader {
             sql.append(" AND search_document @@ plainto_tsquery('simple', ?)");
             args.add(q.text());
         }
-        boolean keyset = q.sort().startsWith("created");
-        boolean desc = q.sort().equals("created_desc");
-        int offset = q.offset();
-        if (q.cursor() != null) {
-            String[] parts = decode(q.cursor());
-            if (keyset && parts[0].equals("k") && parts.length == 3) {
-                sql.append(desc ? " AND (provider_created_at, id) < (?, ?)" : " AND (provider_created_at, id) > (?, ?)");
-                args.add(Timestamp.from(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS)));
-                args.add(Long.parseLong(parts[2]));
-                offset = 0;
-            } else if (!keyset && parts[0].equals("o") && parts.length == 2) {
-                offset = Integer.parseInt(parts[1]);
-            } else {
-                throw new IllegalArgumentException("cursor: not a cursor of this listing and sort");
-            }
+        Paging paging = Paging.of(q);
+        boolean keyset = paging.keyset();
+        int offset = paging.offset();
+        if (paging.afterMicros() != null) {
+            sql.append(paging.desc() ? " AND (provider_created_at, id) < (?, ?)" : " AND (provider_created_at, id) > (?, ?)");
+            args.add(Timestamp.from(Instant.EPOCH.plus(paging.afterMicros(), ChronoUnit.MICROS)));
+            args.add(paging.afterId());
         }
         sql.append(switch (q.sort()) {
             case "created_asc" -> " ORDER BY provider_created_at, id";
@@ -103,15 +118,40 @@ public final class CatalogReader {
         String next = null;
         if (items.size() > q.limit()) {
             items.removeLast();
-            CatalogAsset last = items.getLast();
-            if (keyset) {
-                Instant at = created.get(items.size() - 1);
-                next = encode("k|" + ChronoUnit.MICROS.between(Instant.EPOCH, at) + "|" + last.id());
-            } else {
-                next = encode("o|" + (offset + q.limit()));
-            }
+            next = paging.next(items.getLast().id(), ChronoUnit.MICROS.between(Instant.EPOCH, created.get(items.size() - 1)),
+                    q.limit());
         }
         return new MediaList(items, next);
+    }
+
+    /**
+     * How a listing pages (shared by the SQL and the in-memory listing, so their cursors are the same): keyset
+     * {@code (provider_created_at, id)} for the created sorts, an offset for the others.
+     *
+     * @param afterMicros with {@code afterId}: the keyset position the cursor names, or null
+     */
+    record Paging(boolean keyset, boolean desc, int offset, Long afterMicros, Long afterId) {
+
+        static Paging of(MediaQuery q) {
+            boolean keyset = q.sort().startsWith("created");
+            boolean desc = q.sort().equals("created_desc");
+            if (q.cursor() == null) {
+                return new Paging(keyset, desc, q.offset(), null, null);
+            }
+            String[] parts = decode(q.cursor());
+            if (keyset && parts[0].equals("k") && parts.length == 3) {
+                return new Paging(true, desc, 0, Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+            }
+            if (!keyset && parts[0].equals("o") && parts.length == 2) {
+                return new Paging(false, desc, Integer.parseInt(parts[1]), null, null);
+            }
+            throw new IllegalArgumentException("cursor: not a cursor of this listing and sort");
+        }
+
+        /** The cursor of the page after one that ended with this row. */
+        String next(long lastId, long lastCreatedMicros, int limit) {
+            return keyset ? encode("k|" + lastCreatedMicros + "|" + lastId) : encode("o|" + (offset + limit));
+        }
     }
 
     public Optional<MediaDetails> details(Connection c, long id) throws SQLException {
@@ -206,7 +246,7 @@ public final class CatalogReader {
         }
     }
 
-    private CatalogAsset map(ResultSet rs) throws SQLException {
+    CatalogAsset map(ResultSet rs) throws SQLException {
         Array tags = rs.getArray(8);
         Map<String, String> ctx = new LinkedHashMap<>();
         try {

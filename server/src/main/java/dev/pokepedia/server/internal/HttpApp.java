@@ -67,7 +67,7 @@ public final class HttpApp {
                     "Pick another --port (0 = any free port), or stop the process using this one");
         }
         if (media != null) {
-            media.start(queues, registry, options.clock()); // why after the bind: a port clash starts no worker
+            media.start(db.config(), queues, registry, options.clock()); // why after the bind: a port clash starts no worker
         }
         app.baseUri = options.publicUrl() != null ? stripSlash(options.publicUrl())
                 : URI.create("http://" + displayHost(options.host()) + ":" + app.javalin.port());

@@ -73,6 +73,7 @@ public final class MediaLibraryRoutes implements AutoCloseable {
     private final WebhookVerifier verifier;
     private final byte[] token;
     private volatile MediaWebhookQueue webhooks;
+    private volatile AutoCloseable memory;
     private volatile WorkerRuntime worker;
 
     public MediaLibraryRoutes(MediaLibrary library, WebhookVerifier verifier, String apiToken) {
@@ -415,8 +416,12 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         return param == null ? ApiException.badRequest(m) : ApiException.badParameter(param, m);
     }
 
-    /** Creates the webhook queue and starts this server's worker for it (only when webhooks are taken). */
-    public void start(Queues queues, MeterRegistry registry, Clock clock) {
+    /**
+     * Keeps the catalog in memory for the list and search routes, and, when webhooks are taken, creates their queue
+     * and starts this server's worker for it.
+     */
+    public void start(dev.pokepedia.core.DatabaseConfig database, Queues queues, MeterRegistry registry, Clock clock) {
+        memory = library.keepInMemory(database);
         if (verifier == null) {
             return;
         }
@@ -432,6 +437,14 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         WorkerRuntime w = worker;
         if (w != null) {
             w.shutdown(Duration.ofSeconds(10)); // why: hands unfinished notifications back to the queue
+        }
+        AutoCloseable m = memory;
+        if (m != null) {
+            try {
+                m.close();
+            } catch (Exception e) {
+                log.warn("stopping the media catalog copy failed: {}", e.getMessage(), e);
+            }
         }
     }
 }

@@ -1,0 +1,246 @@
+package dev.pokepedia.medialibrary.internal;
+
+import dev.pokepedia.medialibrary.CatalogAsset;
+import dev.pokepedia.medialibrary.MediaList;
+import dev.pokepedia.medialibrary.MediaQuery;
+import dev.pokepedia.medialibrary.ResourceType;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+/**
+ * One provider's catalog held in memory for the list and search routes: every row (tombstones too), its search words
+ * as PostgreSQL's {@code search_document} holds them, and the row orders of the four sorts, so a listing costs no
+ * database work. Immutable; the library replaces it when the catalog changed (see {@code MediaLibrary}).
+ *
+ * <p>Answers are those of {@link CatalogReader#list} to the row: the same filters, the same orders (the name order is
+ * the database's, read with the rows, because it follows the database's collation), the same cursors.
+ */
+public final class CatalogMemory {
+
+    private record Row(CatalogAsset asset, long createdMicros, String[] words) {}
+
+    private final Row[] rows;
+    private final int[] byCreatedDesc;
+    private final int[] byName;
+    private final int[] byBytes;
+    private final Map<String, int[]> postings; // word -> ascending row indexes
+    private final int[] nameRank;
+    private final int[] bytesRank;
+    private final int[] createdRank;
+
+    private CatalogMemory(Row[] rows, int[] byName) {
+        this.rows = rows;
+        this.byName = byName;
+        Integer[] order = boxedIndexes(rows.length);
+        Arrays.sort(order, Comparator.<Integer>comparingLong(i -> rows[i].createdMicros()).thenComparingLong(i -> rows[i].asset().id())
+                .reversed());
+        this.byCreatedDesc = unbox(order);
+        order = boxedIndexes(rows.length);
+        // bytes DESC NULLS LAST, id
+        Arrays.sort(order, Comparator.<Integer, Boolean>comparing(i -> rows[i].asset().bytes() == null)
+                .thenComparing(i -> rows[i].asset().bytes() == null ? 0L : -rows[i].asset().bytes())
+                .thenComparingLong(i -> rows[i].asset().id()));
+        this.byBytes = unbox(order);
+        this.nameRank = ranks(byName);
+        this.bytesRank = ranks(byBytes);
+        this.createdRank = ranks(byCreatedDesc);
+        Map<String, List<Integer>> words = new HashMap<>();
+        for (int i = 0; i < rows.length; i++) {
+            for (String w : rows[i].words()) {
+                words.computeIfAbsent(w, k -> new ArrayList<>()).add(i);
+            }
+        }
+        Map<String, int[]> p = new HashMap<>(words.size() * 2);
+        words.forEach((w, list) -> p.put(w, list.stream().mapToInt(Integer::intValue).toArray()));
+        this.postings = p;
+    }
+
+    /** Reads every row of the reader's provider and cloud in one statement (one consistent snapshot). */
+    public static CatalogMemory load(Connection c, CatalogReader reader) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        Map<String, String> interned = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CatalogReader.COLUMNS
+                + ", tsvector_to_array(search_document) FROM media_assets WHERE provider = ? AND cloud = ?"
+                + " ORDER BY coalesce(display_name, public_id), id")) {
+            ps.setString(1, reader.provider());
+            ps.setString(2, reader.cloud());
+            ps.setFetchSize(2_000); // why: stream 100,000 rows instead of holding the whole answer twice
+            c.setAutoCommit(false); // (a fetch size needs a transaction in pgjdbc)
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant created = rs.getTimestamp(16).toInstant();
+                    Array a = rs.getArray(17);
+                    String[] words = a == null ? new String[0] : (String[]) a.getArray();
+                    for (int i = 0; i < words.length; i++) {
+                        words[i] = interned.computeIfAbsent(words[i], w -> w); // why: the same words recur in most rows
+                    }
+                    rows.add(new Row(reader.map(rs), ChronoUnit.MICROS.between(Instant.EPOCH, created), words));
+                }
+            }
+            c.commit();
+        }
+        int[] byName = new int[rows.size()];
+        for (int i = 0; i < byName.length; i++) {
+            byName[i] = i;
+        }
+        return new CatalogMemory(rows.toArray(Row[]::new), byName);
+    }
+
+    public int size() {
+        return rows.length;
+    }
+
+    /**
+     * The listing as {@link CatalogReader#list} gives it. {@code words}: the query's words as PostgreSQL's
+     * {@code plainto_tsquery('simple', …)} makes them (all must match), or null without a text query.
+     */
+    public MediaList list(MediaQuery q, List<String> words) {
+        CatalogReader.Paging paging = CatalogReader.Paging.of(q);
+        IntPredicate keep = filter(q);
+        int[] order = switch (q.sort()) {
+            case "name" -> byName;
+            case "bytes_desc" -> byBytes;
+            default -> byCreatedDesc;
+        };
+        boolean ascending = q.sort().equals("created_asc");
+        List<Integer> page = new ArrayList<>(q.limit() + 1);
+        if (words != null) {
+            int[] candidates = candidates(words);
+            int[] rank = switch (q.sort()) {
+                case "name" -> nameRank;
+                case "bytes_desc" -> bytesRank;
+                default -> createdRank;
+            };
+            Integer[] hits = Arrays.stream(candidates).filter(keep).filter(i -> after(i, paging)).boxed().toArray(Integer[]::new);
+            Arrays.sort(hits, Comparator.comparingInt(i -> ascending ? -rank[i] : rank[i]));
+            for (int k = paging.offset(); k < hits.length && page.size() <= q.limit(); k++) {
+                page.add(hits[k]);
+            }
+        } else {
+            int start = paging.afterMicros() == null ? 0 : firstAfter(paging, ascending);
+            int skipped = 0;
+            for (int k = start; k < order.length && page.size() <= q.limit(); k++) {
+                int i = order[ascending ? order.length - 1 - k : k];
+                if (keep.test(i) && skipped++ >= paging.offset()) {
+                    page.add(i);
+                }
+            }
+        }
+        List<CatalogAsset> items = new ArrayList<>(page.size());
+        page.forEach(i -> items.add(rows[i].asset()));
+        String next = null;
+        if (items.size() > q.limit()) {
+            items.removeLast();
+            Row last = rows[page.get(q.limit() - 1)];
+            next = paging.next(last.asset().id(), last.createdMicros(), q.limit());
+        }
+        return new MediaList(items, next);
+    }
+
+    private IntPredicate filter(MediaQuery q) {
+        String folder = q.folder();
+        String tag = q.tag();
+        ResourceType type = q.type();
+        boolean deleted = q.deleted();
+        return i -> {
+            CatalogAsset a = rows[i].asset();
+            return (deleted || a.deletedAt() == null) && (folder == null || folder.equals(a.folder()))
+                    && (type == null || type == a.ref().type()) && (tag == null || a.tags().contains(tag));
+        };
+    }
+
+    /** Rows holding every word, ascending; none when there is no word (as {@code @@} an empty query matches nothing). */
+    private int[] candidates(List<String> words) {
+        if (words.isEmpty()) {
+            return new int[0];
+        }
+        int[] out = null;
+        for (String w : words) {
+            int[] p = postings.get(w);
+            if (p == null) {
+                return new int[0];
+            }
+            out = out == null ? p : intersect(out, p);
+        }
+        return out;
+    }
+
+    private boolean after(int i, CatalogReader.Paging paging) {
+        if (paging.afterMicros() == null) {
+            return true;
+        }
+        int c = compareCreated(rows[i], paging.afterMicros(), paging.afterId());
+        return paging.desc() ? c < 0 : c > 0;
+    }
+
+    /** Position in the (possibly reversed) created order of the first row past the cursor. */
+    private int firstAfter(CatalogReader.Paging paging, boolean ascending) {
+        int lo = 0;
+        int hi = byCreatedDesc.length;
+        while (lo < hi) { // first k whose row is past the cursor in the walking direction
+            int mid = (lo + hi) >>> 1;
+            Row r = rows[byCreatedDesc[ascending ? byCreatedDesc.length - 1 - mid : mid]];
+            int c = compareCreated(r, paging.afterMicros(), paging.afterId());
+            if (ascending ? c > 0 : c < 0) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private static int compareCreated(Row r, long micros, long id) {
+        int c = Long.compare(r.createdMicros(), micros);
+        return c != 0 ? c : Long.compare(r.asset().id(), id);
+    }
+
+    private static int[] intersect(int[] a, int[] b) {
+        int[] out = new int[Math.min(a.length, b.length)];
+        int n = 0;
+        for (int i = 0, j = 0; i < a.length && j < b.length; ) {
+            if (a[i] == b[j]) {
+                out[n++] = a[i];
+                i++;
+                j++;
+            } else if (a[i] < b[j]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static Integer[] boxedIndexes(int n) {
+        Integer[] out = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+
+    private static int[] unbox(Integer[] order) {
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] ranks(int[] order) {
+        int[] rank = new int[order.length];
+        for (int k = 0; k < order.length; k++) {
+            rank[order[k]] = k;
+        }
+        return rank;
+    }
+}
