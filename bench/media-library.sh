@@ -12,9 +12,9 @@ export JAVA_HOME=${JAVA_HOME:-$(tools/find-jdk)}
 MAVEN_OPTS=$(tools/maven-opts "$JAVA_HOME"); export MAVEN_OPTS
 cp=$(mktemp)
 trap 'rm -f "$cp"' EXIT
-# why one invocation with -am: the reactor hands server the modules' fresh classes (and media-library's test classes,
-# which hold the fake Cloudinary) instead of whatever an earlier install left in ~/.m2; server is built last, so the
+# why one invocation with -am: the reactor hands app the modules' fresh classes (and media-library's test classes,
+# which hold the fake Cloudinary) instead of whatever an earlier install left in ~/.m2; app is built last, so the
 # file ends up holding its test classpath
-./mvnw -B -q -o -pl server -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test > /dev/null
-"$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "server/target/classes:server/target/test-classes:$(cat "$cp")" \
-  dev.pokepedia.server.MediaLibraryBench "${1:-100000}" "${2:-20}" 2>&1 | grep -v ' DEBUG '
+./mvnw -B -q -o -pl app -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test > /dev/null
+"$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "app/target/classes:app/target/test-classes:$(cat "$cp")" \
+  dev.pokepedia.app.bench.MediaLibraryBench "${1:-100000}" "${2:-20}" 2>&1 | grep -v ' DEBUG '

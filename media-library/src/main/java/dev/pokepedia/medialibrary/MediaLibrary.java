@@ -140,8 +140,16 @@ public final class MediaLibrary {
      */
     public String statistics() {
         Instant asked = clock.instant();
-        String marker = read(c -> CatalogReader.statisticsMarker(c));
         CachedStatistics last = cachedStatistics.get();
+        MemoryKeeper keeper = memory;
+        long catalogVersion = keeper == null ? -1 : keeper.freshVersion();
+        // why: with a current memory copy, an unchanged catalog needs no database round trip to know it (the
+        // log-only parts, a run's progress and the 24-hour counts, are at most STATS_MAX_AGE old then)
+        if (last != null && catalogVersion >= 0 && catalogVersion == last.catalogVersion()
+                && asked.isBefore(last.at().plus(STATS_MAX_AGE))) {
+            return last.json();
+        }
+        String marker = read(c -> CatalogReader.statisticsMarker(c));
         if (last != null && last.marker().equals(marker) && asked.isBefore(last.at().plus(STATS_MAX_AGE))) {
             return last.json();
         }
@@ -158,7 +166,7 @@ public final class MediaLibrary {
             Instant at = clock.instant();
             String before = read(c -> CatalogReader.statisticsMarker(c)); // why before: a change meanwhile is seen next time
             String json = read(c -> CatalogReader.statistics(c));
-            cachedStatistics.set(new CachedStatistics(before, at, json));
+            cachedStatistics.set(new CachedStatistics(before, at, json, catalogVersion));
             return json;
         } finally {
             statisticsLock.unlock();
@@ -168,7 +176,8 @@ public final class MediaLibrary {
     /** How long unchanged statistics are answered from memory. */
     public static final java.time.Duration STATS_MAX_AGE = java.time.Duration.ofSeconds(5);
 
-    private record CachedStatistics(String marker, Instant at, String json) {
+    /** @param catalogVersion the memory copy's change count when computed, or -1 */
+    private record CachedStatistics(String marker, Instant at, String json, long catalogVersion) {
     }
 
     /** The newest {@code limit} entries of {@code media_sync_log} for this provider, newest first. */

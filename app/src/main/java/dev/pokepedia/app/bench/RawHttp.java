@@ -29,6 +29,11 @@ final class RawHttp implements Closeable {
     }
 
     Response send(String method, String path, String authorization, byte[] body) throws IOException {
+        return request(method, path, authorization == null ? java.util.Map.of() : java.util.Map.of("Authorization", authorization), body);
+    }
+
+    /** {@code headers} are sent as given; a body is sent as JSON. */
+    Response request(String method, String path, java.util.Map<String, String> headers, byte[] body) throws IOException {
         if (socket == null) {
             socket = new Socket(base.getHost(), base.getPort());
             socket.setTcpNoDelay(true);
@@ -37,9 +42,7 @@ final class RawHttp implements Closeable {
         }
         StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
                 .append(base.getHost()).append(':').append(base.getPort()).append("\r\nUser-Agent: pokepedia-bench\r\n");
-        if (authorization != null) {
-            head.append("Authorization: ").append(authorization).append("\r\n");
-        }
+        headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }
@@ -51,9 +54,9 @@ final class RawHttp implements Closeable {
         out.flush();
         String status = line();
         int code = Integer.parseInt(status.substring(9, 12));
-        ResponseHeaders headers = ResponseHeaders.read(this::line);
-        long length = headers.contentLength();
-        boolean chunked = headers.chunked();
+        ResponseHeaders answer = ResponseHeaders.read(this::line);
+        long length = answer.contentLength();
+        boolean chunked = answer.chunked();
         byte[] bytes;
         if (chunked) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -66,7 +69,7 @@ final class RawHttp implements Closeable {
         } else {
             bytes = length < 0 ? in.readAllBytes() : in.readNBytes((int) length);
         }
-        if (headers.close() || length < 0 && !chunked) {
+        if (answer.close() || length < 0 && !chunked) {
             close();
         }
         return new Response(code, bytes);

@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
 
 /**
  * One provider's catalog held in memory for the list and search routes: every row (tombstones too), its search words
@@ -36,6 +35,9 @@ public final class CatalogMemory {
     private final int[] byName;
     private final int[] byBytes;
     private final Map<String, int[]> postings; // word -> ascending row indexes
+    private final Map<String, int[]> byFolder; // folder -> ascending row indexes
+    private final Map<String, int[]> byTag;
+    private final Map<ResourceType, int[]> byType;
     private final int[] nameRank;
     private final int[] bytesRank;
     private final int[] createdRank;
@@ -57,14 +59,30 @@ public final class CatalogMemory {
         this.bytesRank = ranks(byBytes);
         this.createdRank = ranks(byCreatedDesc);
         Map<String, List<Integer>> words = new HashMap<>();
+        Map<String, List<Integer>> folders = new HashMap<>();
+        Map<String, List<Integer>> tags = new HashMap<>();
+        Map<ResourceType, List<Integer>> types = new HashMap<>();
         for (int i = 0; i < rows.length; i++) {
             for (String w : rows[i].words()) {
                 words.computeIfAbsent(w, k -> new ArrayList<>()).add(i);
             }
+            CatalogAsset a = rows[i].asset();
+            folders.computeIfAbsent(a.folder(), k -> new ArrayList<>()).add(i);
+            for (String t : new java.util.HashSet<>(a.tags())) {
+                tags.computeIfAbsent(t, k -> new ArrayList<>()).add(i);
+            }
+            types.computeIfAbsent(a.ref().type(), k -> new ArrayList<>()).add(i);
         }
-        Map<String, int[]> p = new HashMap<>(words.size() * 2);
-        words.forEach((w, list) -> p.put(w, list.stream().mapToInt(Integer::intValue).toArray()));
-        this.postings = p;
+        this.postings = arrays(words);
+        this.byFolder = arrays(folders);
+        this.byTag = arrays(tags);
+        this.byType = arrays(types);
+    }
+
+    private static <K> Map<K, int[]> arrays(Map<K, List<Integer>> lists) {
+        Map<K, int[]> out = new HashMap<>(lists.size() * 2);
+        lists.forEach((k, list) -> out.put(k, list.stream().mapToInt(Integer::intValue).toArray()));
+        return out;
     }
 
     /** Reads every row of the reader's provider and cloud in one statement (one consistent snapshot). */
@@ -108,32 +126,43 @@ public final class CatalogMemory {
      */
     public MediaList list(MediaQuery q, List<String> words) {
         CatalogReader.Paging paging = CatalogReader.Paging.of(q);
-        IntPredicate keep = filter(q);
-        int[] order = switch (q.sort()) {
-            case "name" -> byName;
-            case "bytes_desc" -> byBytes;
-            default -> byCreatedDesc;
-        };
         boolean ascending = q.sort().equals("created_asc");
+        int[] candidates = candidates(q, words); // null: every row
+        boolean deleted = q.deleted();
         List<Integer> page = new ArrayList<>(q.limit() + 1);
-        if (words != null) {
-            int[] candidates = candidates(words);
+        // why two ways: a few candidates are cheapest sorted by their rank in the order; many are cheapest found by
+        // walking the order until the page is full
+        if (candidates != null && candidates.length * 16L < rows.length) {
             int[] rank = switch (q.sort()) {
                 case "name" -> nameRank;
                 case "bytes_desc" -> bytesRank;
                 default -> createdRank;
             };
-            Integer[] hits = Arrays.stream(candidates).filter(keep).filter(i -> after(i, paging)).boxed().toArray(Integer[]::new);
+            Integer[] hits = Arrays.stream(candidates).filter(i -> deleted || rows[i].asset().deletedAt() == null)
+                    .filter(i -> after(i, paging)).boxed().toArray(Integer[]::new);
             Arrays.sort(hits, Comparator.comparingInt(i -> ascending ? -rank[i] : rank[i]));
             for (int k = paging.offset(); k < hits.length && page.size() <= q.limit(); k++) {
                 page.add(hits[k]);
             }
         } else {
+            java.util.BitSet in = null;
+            if (candidates != null) {
+                in = new java.util.BitSet(rows.length);
+                for (int i : candidates) {
+                    in.set(i);
+                }
+            }
+            int[] order = switch (q.sort()) {
+                case "name" -> byName;
+                case "bytes_desc" -> byBytes;
+                default -> byCreatedDesc;
+            };
             int start = paging.afterMicros() == null ? 0 : firstAfter(paging, ascending);
             int skipped = 0;
             for (int k = start; k < order.length && page.size() <= q.limit(); k++) {
                 int i = order[ascending ? order.length - 1 - k : k];
-                if (keep.test(i) && skipped++ >= paging.offset()) {
+                if ((in == null || in.get(i)) && (deleted || rows[i].asset().deletedAt() == null)
+                        && skipped++ >= paging.offset()) {
                     page.add(i);
                 }
             }
@@ -149,20 +178,33 @@ public final class CatalogMemory {
         return new MediaList(items, next);
     }
 
-    private IntPredicate filter(MediaQuery q) {
-        String folder = q.folder();
-        String tag = q.tag();
-        ResourceType type = q.type();
-        boolean deleted = q.deleted();
-        return i -> {
-            CatalogAsset a = rows[i].asset();
-            return (deleted || a.deletedAt() == null) && (folder == null || folder.equals(a.folder()))
-                    && (type == null || type == a.ref().type()) && (tag == null || a.tags().contains(tag));
-        };
+    /** The rows every filter and word admits (ascending), or null when nothing narrows them. */
+    private int[] candidates(MediaQuery q, List<String> words) {
+        int[] out = null;
+        if (words != null) {
+            out = wordRows(words);
+        }
+        if (q.folder() != null) {
+            out = narrow(out, byFolder.get(q.folder()));
+        }
+        if (q.tag() != null) {
+            out = narrow(out, byTag.get(q.tag()));
+        }
+        if (q.type() != null) {
+            out = narrow(out, byType.get(q.type()));
+        }
+        return out;
+    }
+
+    private static int[] narrow(int[] so, int[] with) {
+        if (with == null) {
+            return new int[0];
+        }
+        return so == null ? with : intersect(so, with);
     }
 
     /** Rows holding every word, ascending; none when there is no word (as {@code @@} an empty query matches nothing). */
-    private int[] candidates(List<String> words) {
+    private int[] wordRows(List<String> words) {
         if (words.isEmpty()) {
             return new int[0];
         }

@@ -76,6 +76,19 @@ public final class MemoryKeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * The change count the current copy was loaded at, or -1 when there is no current copy: equal numbers mean the
+     * catalog has not changed in between (for caches of answers derived from it).
+     */
+    public long freshVersion() {
+        lock.lock();
+        try {
+            return listener.listening() && memory != null ? version : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The catalog changed (or may have): drop the copy now; a new one is loaded when the catalog is quiet. */
     public void invalidate() {
         lock.lock();

@@ -1,4 +1,4 @@
-package dev.pokepedia.server;
+package dev.pokepedia.app.bench;
 
 import dev.pokepedia.core.Database;
 import dev.pokepedia.core.DatabaseConfig;
@@ -12,11 +12,10 @@ import dev.pokepedia.medialibrary.ReconcileOptions;
 import dev.pokepedia.medialibrary.ReconcileReport;
 import dev.pokepedia.medialibrary.WebhookVerifier;
 import dev.pokepedia.medialibrary.fake.FakeCloudinary;
+import dev.pokepedia.server.PokepediaServer;
+import dev.pokepedia.server.ServerOptions;
 import dev.pokepedia.testkit.FreshDatabase;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +81,6 @@ public final class MediaLibraryBench {
     public static void main(String[] args) throws Exception {
         int assets = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int webhookSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        // why: the JDK keeps 5 idle keep-alive connections per host by default; 50 clients would reconnect constantly
-        System.setProperty("http.maxConnections", "400");
         DatabaseConfig admin = FreshDatabase.serverConfig(System.getenv());
         // why: for working on the read routes, MEDIA_BENCH_KEEP=1 keeps the filled catalog for the next run, which
         // then skips the reconcile figures (they need an empty catalog)
@@ -111,7 +108,14 @@ public final class MediaLibraryBench {
                     CloudinaryConfig.SignatureAlgorithm.SHA1, WebhookVerifier.DEFAULT_TOLERANCE, Clock.systemUTC());
             try (PokepediaServer server = PokepediaServer.builder(db)
                     .options(ServerOptions.defaults().withPort(0)).mediaLibrary(library, verifier, TOKEN).start()) {
+                // why wait: a server that has been up a moment answers listings from its memory copy of the catalog
+                long t0 = System.nanoTime();
+                while (!library.inMemory() && System.nanoTime() - t0 < Duration.ofMinutes(2).toNanos()) {
+                    Thread.sleep(50);
+                }
+                System.out.printf("%n   catalog copy in memory after %.1f s: %s%n", seconds(t0), library.inMemory());
                 listAndSearch(server.baseUri());
+                System.out.printf("   still answered from memory after the listings: %s%n", library.inMemory());
                 webhooks(server.baseUri(), db, webhookSeconds);
             }
             provider.close();
@@ -348,12 +352,14 @@ public final class MediaLibraryBench {
         int n = WEBHOOK_RATE * seconds;
         System.out.printf("%n3. signed webhooks at %d/s for %d s (open loop), then applied by the queue worker%n",
                 WEBHOOK_RATE, seconds);
-        paced( WEBHOOK_RATE * 2, i -> health(base)); // warm-up
-        paced( WEBHOOK_RATE * 2, i -> webhook(base, "warm", i));
-        long[] health = paced( WEBHOOK_RATE * Math.max(5, seconds / 2), i -> health(base));
-        long applied0 = count(db, "SELECT count(*) FROM media_assets WHERE public_id LIKE 'hooks/bench/%'");
+        paced(WEBHOOK_RATE * 2, i -> health(base)); // warm-up
+        paced(WEBHOOK_RATE * 2, i -> webhook(base, "warm", i));
+        long[] health = paced(WEBHOOK_RATE * Math.max(5, seconds / 2), i -> health(base));
+        // why a run name per run: with MEDIA_BENCH_KEEP=1 an earlier run's assets are still there, same ids, same versions
+        String run = "bench" + System.currentTimeMillis();
+        long applied0 = count(db, "SELECT count(*) FROM media_assets WHERE public_id LIKE 'hooks/" + run + "/%'");
         long t0 = System.nanoTime();
-        long[] hooks = paced( n, i -> webhook(base, "bench", i));
+        long[] hooks = paced(n, i -> webhook(base, run, i));
         double sendS = seconds(t0);
         header();
         latencies("baseline GET /healthz, paced", health, null);
@@ -364,7 +370,7 @@ public final class MediaLibraryBench {
         long applied;
         do {
             Thread.sleep(200);
-            applied = count(db, "SELECT count(*) FROM media_assets WHERE public_id LIKE 'hooks/bench/%'") - applied0;
+            applied = count(db, "SELECT count(*) FROM media_assets WHERE public_id LIKE 'hooks/" + run + "/%'") - applied0;
         } while (applied < n && System.nanoTime() < deadline);
         System.out.printf("   applied by the worker: %,d of %,d, all within %.1f s of the first send%n", applied, n,
                 seconds(t0));
@@ -441,29 +447,29 @@ public final class MediaLibraryBench {
 
     record Answer(int status, String body) {}
 
+    /** Idle keep-alive connections, shared by the load's threads (a request takes one or opens one). */
+    private static final java.util.concurrent.ConcurrentLinkedDeque<RawHttp> IDLE = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
     /**
-     * One request over the JDK's keep-alive {@link HttpURLConnection} (connections are reused per thread). why not
-     * java.net.http: its shared selector thread and per-request futures cost the load generator more CPU than the
-     * server spends on a small request, on the same two cores; with it GET /healthz alone had p99 56 ms here.
+     * One request over a keep-alive {@link RawHttp} connection, as {@code bench serve} sends them. why not the JDK's
+     * clients: on these two cores their per-request cost (java.net.http's selector thread and futures;
+     * HttpURLConnection's keep-alive cache and header maps) showed in the server's latency: GET /healthz alone had a
+     * p99 of 56 ms (java.net.http), then 32-100 ms (HttpURLConnection) with 50 clients.
      */
     record Call(URI uri, Map<String, String> headers, byte[] body) {
         Answer send() throws IOException {
-            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-            c.setConnectTimeout(5_000);
-            c.setReadTimeout(30_000);
-            headers.forEach(c::setRequestProperty);
-            if (body != null) {
-                c.setRequestMethod("POST");
-                c.setDoOutput(true);
-                c.setFixedLengthStreamingMode(body.length);
-                try (OutputStream out = c.getOutputStream()) {
-                    out.write(body);
-                }
+            RawHttp h = IDLE.poll();
+            if (h == null) {
+                h = new RawHttp(uri.resolve("/"));
             }
-            int status = c.getResponseCode();
-            // why read to the end and close the stream, never disconnect(): that returns the socket to the keep-alive cache
-            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-                return new Answer(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            try {
+                RawHttp.Response r = h.request(body == null ? "GET" : "POST", path, headers, body);
+                IDLE.push(h);
+                return new Answer(r.status(), new String(r.body(), StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                h.close();
+                throw e;
             }
         }
     }
