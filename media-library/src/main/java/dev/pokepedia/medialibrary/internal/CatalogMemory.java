@@ -42,36 +42,37 @@ public final class CatalogMemory {
     private final int[] bytesRank;
     private final int[] createdRank;
 
-    private CatalogMemory(Row[] rows, int[] byName) {
+    /**
+     * @param createdRank position of each row in (provider_created_at DESC, id DESC)
+     * @param bytesRank   position of each row in (bytes DESC NULLS LAST, id)
+     * (rows come in the name order; every order is the database's own, computed by the load query)
+     */
+    private CatalogMemory(Row[] rows, int[] createdRank, int[] bytesRank) {
         this.rows = rows;
-        this.byName = byName;
-        Integer[] order = boxedIndexes(rows.length);
-        Arrays.sort(order, Comparator.<Integer>comparingLong(i -> rows[i].createdMicros()).thenComparingLong(i -> rows[i].asset().id())
-                .reversed());
-        this.byCreatedDesc = unbox(order);
-        order = boxedIndexes(rows.length);
-        // bytes DESC NULLS LAST, id
-        Arrays.sort(order, Comparator.<Integer, Boolean>comparing(i -> rows[i].asset().bytes() == null)
-                .thenComparing(i -> rows[i].asset().bytes() == null ? 0L : -rows[i].asset().bytes())
-                .thenComparingLong(i -> rows[i].asset().id()));
-        this.byBytes = unbox(order);
-        this.nameRank = ranks(byName);
-        this.bytesRank = ranks(byBytes);
-        this.createdRank = ranks(byCreatedDesc);
-        Map<String, List<Integer>> words = new HashMap<>();
-        Map<String, List<Integer>> folders = new HashMap<>();
-        Map<String, List<Integer>> tags = new HashMap<>();
-        Map<ResourceType, List<Integer>> types = new HashMap<>();
+        this.createdRank = createdRank;
+        this.bytesRank = bytesRank;
+        this.nameRank = new int[rows.length];
+        this.byName = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            nameRank[i] = i;
+            byName[i] = i;
+        }
+        this.byCreatedDesc = orderOf(createdRank);
+        this.byBytes = orderOf(bytesRank);
+        Map<String, IntList> words = new HashMap<>();
+        Map<String, IntList> folders = new HashMap<>();
+        Map<String, IntList> tags = new HashMap<>();
+        Map<ResourceType, IntList> types = new HashMap<>();
         for (int i = 0; i < rows.length; i++) {
             for (String w : rows[i].words()) {
-                words.computeIfAbsent(w, k -> new ArrayList<>()).add(i);
+                words.computeIfAbsent(w, k -> new IntList()).add(i);
             }
             CatalogAsset a = rows[i].asset();
-            folders.computeIfAbsent(a.folder(), k -> new ArrayList<>()).add(i);
-            for (String t : new java.util.HashSet<>(a.tags())) {
-                tags.computeIfAbsent(t, k -> new ArrayList<>()).add(i);
+            folders.computeIfAbsent(a.folder(), k -> new IntList()).add(i);
+            for (String t : a.tags()) {
+                tags.computeIfAbsent(t, k -> new IntList()).addOnce(i); // why once: a tag may repeat in a row
             }
-            types.computeIfAbsent(a.ref().type(), k -> new ArrayList<>()).add(i);
+            types.computeIfAbsent(a.ref().type(), k -> new IntList()).add(i);
         }
         this.postings = arrays(words);
         this.byFolder = arrays(folders);
@@ -79,19 +80,56 @@ public final class CatalogMemory {
         this.byType = arrays(types);
     }
 
-    private static <K> Map<K, int[]> arrays(Map<K, List<Integer>> lists) {
+    /** A growable list of ascending row indexes (no boxing: the lists of 100,000 rows are built on every load). */
+    private static final class IntList {
+        private int[] a = new int[8];
+        private int n;
+
+        void add(int i) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = i;
+        }
+
+        void addOnce(int i) {
+            if (n == 0 || a[n - 1] != i) {
+                add(i);
+            }
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
+    }
+
+    private static int[] orderOf(int[] rank) {
+        int[] order = new int[rank.length];
+        for (int i = 0; i < rank.length; i++) {
+            order[rank[i]] = i;
+        }
+        return order;
+    }
+
+    private static <K> Map<K, int[]> arrays(Map<K, IntList> lists) {
         Map<K, int[]> out = new HashMap<>(lists.size() * 2);
-        lists.forEach((k, list) -> out.put(k, list.stream().mapToInt(Integer::intValue).toArray()));
+        lists.forEach((k, list) -> out.put(k, list.toArray()));
         return out;
     }
 
     /** Reads every row of the reader's provider and cloud in one statement (one consistent snapshot). */
     public static CatalogMemory load(Connection c, CatalogReader reader) throws SQLException {
         List<Row> rows = new ArrayList<>();
+        IntList createdRank = new IntList();
+        IntList bytesRank = new IntList();
         Map<String, String> interned = new HashMap<>();
+        // why the orders from the database: the name order follows its collation, and all three must be exactly
+        // those of the SQL listing (ties broken by id)
         try (PreparedStatement ps = c.prepareStatement("SELECT " + CatalogReader.COLUMNS
-                + ", tsvector_to_array(search_document) FROM media_assets WHERE provider = ? AND cloud = ?"
-                + " ORDER BY coalesce(display_name, public_id), id")) {
+                + ", tsvector_to_array(search_document),"
+                + " row_number() OVER (ORDER BY provider_created_at DESC, id DESC) - 1,"
+                + " row_number() OVER (ORDER BY bytes DESC NULLS LAST, id) - 1"
+                + " FROM media_assets WHERE provider = ? AND cloud = ? ORDER BY coalesce(display_name, public_id), id")) {
             ps.setString(1, reader.provider());
             ps.setString(2, reader.cloud());
             ps.setFetchSize(2_000); // why: stream 100,000 rows instead of holding the whole answer twice
@@ -105,15 +143,13 @@ public final class CatalogMemory {
                         words[i] = interned.computeIfAbsent(words[i], w -> w); // why: the same words recur in most rows
                     }
                     rows.add(new Row(reader.map(rs), ChronoUnit.MICROS.between(Instant.EPOCH, created), words));
+                    createdRank.add(rs.getInt(18));
+                    bytesRank.add(rs.getInt(19));
                 }
             }
             c.commit();
         }
-        int[] byName = new int[rows.size()];
-        for (int i = 0; i < byName.length; i++) {
-            byName[i] = i;
-        }
-        return new CatalogMemory(rows.toArray(Row[]::new), byName);
+        return new CatalogMemory(rows.toArray(Row[]::new), createdRank.toArray(), bytesRank.toArray());
     }
 
     public int size() {
@@ -266,23 +302,4 @@ public final class CatalogMemory {
         return Arrays.copyOf(out, n);
     }
 
-    private static Integer[] boxedIndexes(int n) {
-        Integer[] out = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i;
-        }
-        return out;
-    }
-
-    private static int[] unbox(Integer[] order) {
-        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int[] ranks(int[] order) {
-        int[] rank = new int[order.length];
-        for (int k = 0; k < order.length; k++) {
-            rank[order[k]] = k;
-        }
-        return rank;
-    }
 }

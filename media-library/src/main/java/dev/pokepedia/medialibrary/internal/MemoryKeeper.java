@@ -23,7 +23,7 @@ public final class MemoryKeeper implements AutoCloseable {
 
     public static final String CHANNEL = "media_catalog_changed";
     /** How long the catalog must stay unchanged before a new copy is loaded. */
-    static final Duration QUIET = Duration.ofMillis(250);
+    static final Duration QUIET = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(MemoryKeeper.class);
 
