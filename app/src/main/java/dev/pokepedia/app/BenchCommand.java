@@ -38,6 +38,10 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--runs", defaultValue = "3", description = "Repetitions per measurement; the median is reported.")
         int runs;
 
+        @Option(names = "--whole-command", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Also time the whole `pokepedia import` command: a new process into a fresh database, then unchanged (default: on).")
+        boolean wholeCommand;
+
         @Override
         public Integer call() throws Exception {
             var settings = global.settings();
@@ -48,6 +52,16 @@ final class BenchCommand implements Callable<Integer> {
                 try (Database db = Database.open(bench, 4).migrate()) {
                     var results = new ImportBenchmark(db, snapshot, older.toFile().exists() ? older : null, runs, System.err).run();
                     ImportBenchmark.print(results, System.out);
+                    if (wholeCommand) {
+                        System.err.println("timing the whole `pokepedia import` command (new process, fresh database) …");
+                        var whole = new dev.pokepedia.app.bench.WholeImportCommand(main, snapshot, runs).run();
+                        double hash = results.get(0).seconds();
+                        double floor = results.get(1).seconds();
+                        System.out.printf("%n%-62s %9.2f%n", "pokepedia import, whole command, fresh database", whole.fresh());
+                        System.out.printf("%-62s %9.2f%n", "pokepedia import, whole command, nothing changed", whole.unchanged());
+                        System.out.printf("whole command / COPY floor        = %.2fx   (target <= 1.30x)%n", whole.fresh() / floor);
+                        System.out.printf("whole re-import / decompress+hash = %.2fx   (target <= 1.50x)%n", whole.unchanged() / hash);
+                    }
                 } finally {
                     try (var c = opened.db().connection(); var st = c.createStatement()) {
                         st.execute("DROP DATABASE IF EXISTS pokepedia_bench WITH (FORCE)");
