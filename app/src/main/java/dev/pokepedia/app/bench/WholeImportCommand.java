@@ -38,6 +38,7 @@ public final class WholeImportCommand {
         double[] fresh = new double[runs];
         double[] again = new double[runs];
         String db = "pokepedia_bench_command";
+        warmUp(command, db);
         for (int r = 0; r < runs; r++) {
             sql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             sql("CREATE DATABASE " + db);
@@ -49,6 +50,35 @@ public final class WholeImportCommand {
             }
         }
         return new Times(median(fresh), median(again));
+    }
+
+    /**
+     * One untimed run first, as a user's first run after a build: the launcher trains its start-up cache on it and
+     * assembles the cache in the background afterwards, which would otherwise slow (or be) a timed run.
+     */
+    private void warmUp(List<String> command, String db) throws IOException, InterruptedException, SQLException {
+        sql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        sql("CREATE DATABASE " + db);
+        try {
+            timed(command, admin.withDatabase(db));
+        } finally {
+            sql("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+        if (command.size() == 1) { // the launcher: wait until the cache it assembles is in place
+            Path target = Path.of(command.getFirst()).getParent().resolve("app/target");
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (System.nanoTime() < deadline && !cacheReady(target)) {
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static boolean cacheReady(Path target) throws IOException {
+        try (var files = Files.list(target)) {
+            // the launcher moves a finished cache into place under this name; a ".conf" or ".<pid>" file is still in work
+            return files.map(f -> f.getFileName().toString()).anyMatch(n -> n.startsWith("pokepedia-import-")
+                    && (n.endsWith(".aot") || n.endsWith(".jsa")));
+        }
     }
 
     /** The repository's launcher next to the jar we run from (what the README runs), else this JVM with -jar. */
