@@ -19,7 +19,8 @@ public record UpstreamOptions(int concurrency, double perHostPerSecond, boolean 
                               Duration requestTimeout, int attempts, Duration initialBackoff, Duration maxBackoff,
                               Duration maxInlineWait, long maxBytes, String userAgent) {
 
-    public static final String USER_AGENT = "pokepedia-sync/0.1 (+https://github.com/pokepedia-sync; self-hosted PokeAPI mirror)";
+    /** The crawler's User-Agent: the polite HTTP client's (one name for the project everywhere). */
+    public static final String USER_AGENT = dev.pokepedia.core.http.PoliteHttpConfig.USER_AGENT;
 
     public UpstreamOptions {
         if (concurrency < 1 || concurrency > 1024) {

@@ -120,10 +120,6 @@ public record ServerOptions(String host, int port, URI publicUrl, MediaLinks med
         return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, t, shutdownGrace, clock, storageBuckets);
     }
 
-    public ServerOptions withShutdownGrace(Duration d) {
-        return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, d, clock, storageBuckets);
-    }
-
     public ServerOptions withClock(Clock c) {
         return new ServerOptions(host, port, publicUrl, mediaLinks, adminPassword, maxListLimit, maxPokedexLimit, documentCacheMb, responseCacheTtl, shutdownGrace, c, storageBuckets);
     }
