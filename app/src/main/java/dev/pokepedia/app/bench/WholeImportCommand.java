@@ -18,20 +18,10 @@ import java.util.List;
  * into a freshly created database (so the migrations are part of it), and then once more unchanged. The in-JVM figures
  * of {@code ImportBenchmark} leave those out; issue 18 states its import targets for the whole command.
  */
-public final class WholeImportCommand {
+public record WholeImportCommand(DatabaseConfig admin, Path snapshot, int runs) {
 
     /** Median seconds of the runs: into a fresh database, and the same snapshot again. */
     public record Times(double fresh, double unchanged) {}
-
-    private final DatabaseConfig admin;
-    private final Path snapshot;
-    private final int runs;
-
-    public WholeImportCommand(DatabaseConfig admin, Path snapshot, int runs) {
-        this.admin = admin;
-        this.snapshot = snapshot;
-        this.runs = runs;
-    }
 
     public Times run() throws IOException, InterruptedException, SQLException {
         List<String> command = launcher();
