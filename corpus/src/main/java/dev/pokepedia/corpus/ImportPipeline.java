@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -57,7 +58,17 @@ final class ImportPipeline {
 
     private record Raw(String path, SnapshotPath kind, byte[] bytes) {}
 
-    private record Parsed(String path, SnapshotPath kind, StoredDocument doc, Integer listCount, long rawBytes, boolean invalid) {}
+    /**
+     * @param sourceSha  SHA-256 of the entry's bytes (documents only; null for lists)
+     * @param sameSource the entry's bytes are those the stored, unchanged document was imported from: not parsed
+     */
+    private record Parsed(String path, SnapshotPath kind, StoredDocument doc, Integer listCount, long rawBytes, boolean invalid,
+                          String sourceSha, boolean sameSource) {
+
+        Parsed(String path, SnapshotPath kind, StoredDocument doc, Integer listCount, long rawBytes, boolean invalid) {
+            this(path, kind, doc, listCount, rawBytes, invalid, null, false);
+        }
+    }
 
     /** What the writer does before its first document: wait for the schema, load what is stored (run.stored). */
     @FunctionalInterface
@@ -149,6 +160,14 @@ final class ImportPipeline {
             }
             Raw r = (Raw) o;
             Parsed p;
+            String sourceSha = null;
+            if (r.kind() instanceof SnapshotPath.Document doc && validator == null) {
+                sourceSha = Canonicalizer.sha256(r.bytes());
+                if (sameSource(run, doc.id(), sourceSha)) {
+                    parsed.put(new Parsed(r.path(), r.kind(), null, null, r.bytes().length, false, sourceSha, true));
+                    continue;
+                }
+            }
             try {
                 Canonicalizer.Canonical c = canonicalizer.canonicalize(r.bytes());
                 if (r.kind() instanceof SnapshotPath.EndpointList) {
@@ -175,7 +194,7 @@ final class ImportPipeline {
                         }
                     }
                     p = new Parsed(r.path(), r.kind(), new StoredDocument(id, c.name(), c.json(), c.sha256()), null,
-                            r.bytes().length, false);
+                            r.bytes().length, false, sourceSha, false);
                 }
             } catch (IOException | RuntimeException e) {
                 run.problems.add(new Problem(r.path(), "not stored: malformed JSON: " + oneLine(e.getMessage())));
@@ -185,10 +204,28 @@ final class ImportPipeline {
         }
     }
 
+    /**
+     * Whether the entry's bytes are the ones the stored document was last imported from, and the stored document is
+     * still what they gave (no other writer changed it, not tombstoned): then it is unchanged without parsing. Before
+     * the index is loaded (a fresh database's migrations may still run) the answer is no, and the entry is parsed.
+     */
+    private static boolean sameSource(ImportRun run, DocumentId id, String sourceSha) throws InterruptedException {
+        if (!run.indexReady && run.waitForIndex) {
+            run.indexDone.await();
+        }
+        if (!run.indexReady) {
+            return false;
+        }
+        CanonicalStore.SourceHash h = run.sources.get(id);
+        CanonicalStore.Stored now = run.stored.get(id);
+        return h != null && now != null && !now.deleted() && h.sourceSha256().equals(sourceSha) && h.sha256().equals(now.sha256());
+    }
+
     private void writeLoop(ImportRun run, CanonicalStore store, BlockingQueue<Object> parsed, int producers) throws Exception {
         int ended = 0;
         List<StoredDocument> inserts = new ArrayList<>();
         List<StoredDocument> updates = new ArrayList<>();
+        Map<DocumentId, CanonicalStore.SourceHash> hashes = new java.util.HashMap<>();
         long batchBytes = 0;
         Set<DocumentId> seen = run.seen;
         while (ended < producers) {
@@ -212,6 +249,11 @@ final class ImportPipeline {
                 continue;
             }
             run.documentsSeen++;
+            if (p.sameSource()) {
+                run.counts(id.type()).unchanged++;
+                run.unchangedBySource++;
+                continue;
+            }
             StoredDocument d = p.doc();
             if (d == null) {
                 if (p.invalid()) {
@@ -232,24 +274,52 @@ final class ImportPipeline {
                 updates.add(d);
             } else {
                 counts.unchanged++;
+                remember(run, hashes, id, p.sourceSha(), d.sha256());
+                if (hashes.size() >= HASHES_PER_COMMIT && !run.options.dryRun()) {
+                    store.saveSourceHashes(hashes); // why alone: hashes of unchanged documents need no document write
+                    store.commit();
+                    hashes.clear();
+                }
                 continue;
             }
+            remember(run, hashes, id, p.sourceSha(), d.sha256());
             batchBytes += d.json().length;
             if (batchBytes >= run.options.batchBytes()) {
-                flush(run, store, inserts, updates);
+                flush(run, store, inserts, updates, hashes);
                 batchBytes = 0;
             }
         }
-        flush(run, store, inserts, updates);
+        flush(run, store, inserts, updates, hashes);
     }
 
-    private void flush(ImportRun run, CanonicalStore store, List<StoredDocument> inserts, List<StoredDocument> updates) throws SQLException {
-        if (!run.options.dryRun() && (!inserts.isEmpty() || !updates.isEmpty())) {
-            store.writeBatch(inserts, updates, run.options.source().describe());
-            written.addAndGet(inserts.size() + updates.size());
+    private static final int HASHES_PER_COMMIT = 5_000;
+
+    private static void remember(ImportRun run, Map<DocumentId, CanonicalStore.SourceHash> hashes, DocumentId id,
+            String sourceSha, String sha) {
+        if (sourceSha == null) {
+            return;
+        }
+        CanonicalStore.SourceHash known = run.sources == null ? null : run.sources.get(id);
+        if (known == null || !known.sourceSha256().equals(sourceSha) || !known.sha256().equals(sha)) {
+            hashes.put(id, new CanonicalStore.SourceHash(sourceSha, sha));
+        }
+    }
+
+    /** Writes the batch; the source hashes go in the same transaction, so none outlives a rolled-back document. */
+    private void flush(ImportRun run, CanonicalStore store, List<StoredDocument> inserts, List<StoredDocument> updates,
+            Map<DocumentId, CanonicalStore.SourceHash> hashes) throws SQLException {
+        if (!run.options.dryRun()) {
+            store.saveSourceHashes(hashes);
+            if (!inserts.isEmpty() || !updates.isEmpty()) {
+                store.writeBatch(inserts, updates, run.options.source().describe());
+                written.addAndGet(inserts.size() + updates.size());
+            } else if (!hashes.isEmpty()) {
+                store.commit();
+            }
         }
         inserts.clear();
         updates.clear();
+        hashes.clear();
     }
 
     private static final class AbortedException extends RuntimeException {

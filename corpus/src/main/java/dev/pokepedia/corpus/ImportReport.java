@@ -20,7 +20,7 @@ import java.util.SortedMap;
  */
 public record ImportReport(long runId, String source, boolean dryRun, SortedMap<String, ChangeCounts> changes,
                            List<Problem> problems, List<Problem> invalid, long documents, long jsonBytes,
-                           Duration elapsed, Map<String, Long> projections, Map<String, Duration> phases,
+                           long unchangedBySource, Duration elapsed, Map<String, Long> projections, Map<String, Duration> phases,
                            PokepediaException failure) {
 
     /** Seconds spent in one phase ("reading", "tombstones", "projections"), 0 if it did not run. */

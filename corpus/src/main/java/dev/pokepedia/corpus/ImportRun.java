@@ -18,6 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ImportRun {
     final ImportOptions options;
     Map<DocumentId, CanonicalStore.Stored> stored;
+    Map<DocumentId, CanonicalStore.SourceHash> sources;
+    /** Set (by the writer's setup) once {@link #stored} and {@link #sources} are loaded; the parsers read them after. */
+    volatile boolean indexReady;
+    /** Counted down when the index is loaded or its loading failed; parsers wait for it when {@link #waitForIndex}. */
+    final java.util.concurrent.CountDownLatch indexDone = new java.util.concurrent.CountDownLatch(1);
+    /** Parsers wait for the index (an existing store: only the load); on a fresh database they do not (nothing to skip). */
+    volatile boolean waitForIndex;
+    long unchangedBySource; // writer thread
     final Set<DocumentId> seen = new HashSet<>();
     final Set<DocumentId> skippedDocuments = ConcurrentHashMap.newKeySet();
     final Map<String, Counts> counts = new ConcurrentHashMap<>();

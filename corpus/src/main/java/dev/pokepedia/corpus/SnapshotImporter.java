@@ -77,10 +77,19 @@ public final class SnapshotImporter {
                 // documents in GitHub archives, so a single streaming pass cannot validate
                 DocumentValidator validator = options.validate() ? loadSchemas(options.source()) : null;
                 phase.set("importing");
+                // why: with stored documents the parsers wait for the index (tens of ms) so that none is parsed in
+                // vain; on a fresh database there is nothing to skip and they read on while the schema is migrated
+                run.waitForIndex = store.tableExists();
                 pipeline.run(run, store, validator, () -> {
-                    awaitSchema(schemaReady);
-                    phase.set("comparing with the store");
-                    run.stored = store.loadIndex();
+                    try {
+                        awaitSchema(schemaReady);
+                        phase.set("comparing with the store");
+                        run.stored = store.loadIndex();
+                        run.sources = store.loadSourceHashes();
+                        run.indexReady = true; // why volatile, last: the parsers read both maps once they see it
+                    } finally {
+                        run.indexDone.countDown();
+                    }
                     run.runId = options.dryRun() ? 0 : ImportRuns.start(database, source);
                     phase.set("importing");
                 });
@@ -122,7 +131,7 @@ public final class SnapshotImporter {
                         "Fix the source, or pass --allow-invalid to accept the run without them", null);
             }
             ImportReport report = new ImportReport(run.runId, source, options.dryRun(), run.changes(), List.copyOf(run.problems),
-                    List.copyOf(run.invalid), pipeline.documents(), run.jsonBytes.get(), Duration.between(start, clock.instant()),
+                    List.copyOf(run.invalid), pipeline.documents(), run.jsonBytes.get(), run.unchangedBySource, Duration.between(start, clock.instant()),
                     projections, Map.copyOf(phases), failure);
             if (!options.dryRun() && run.runId != 0) {
                 ImportRuns.finish(database, run.runId, report);

@@ -7,6 +7,9 @@ import dev.pokepedia.core.PokepediaException;
 import dev.pokepedia.testkit.FreshDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -239,6 +242,41 @@ class ImportIT {
         assertThat(Rows.resources(db.database())).isEqualTo(rowsBefore);
         assertThat(Rows.projectionUpdatedAt(db.database())).isEqualTo(projectionsBefore);
         assertThat(again.projections().values()).allMatch(n -> n == 0L);
+    }
+
+    @Test
+    void an_unchanged_reimport_recognises_every_document_by_its_source_bytes_without_parsing_it() {
+        ImportReport first = importArchive(Fixtures.mini0606());
+        assertThat(first.unchangedBySource()).isZero();
+
+        ImportReport again = importArchive(Fixtures.mini0606());
+
+        assertThat(again.unchangedBySource()).isEqualTo(docs0606.size());
+        assertThat(again.total()).isEqualTo(new ChangeCounts(0, 0, docs0606.size(), 0, 0));
+    }
+
+    @Test
+    void a_document_another_writer_changed_or_tombstoned_is_restored_although_its_source_bytes_are_the_same() {
+        importArchive(Fixtures.mini0606());
+        var rowsBefore = Rows.resources(db.database());
+        try (Connection c = db.database().connection(); Statement st = c.createStatement()) {
+            // as the crawler would: other content, its own hash
+            st.execute("UPDATE pokeapi_resources SET data = '{\"id\": 25, \"name\": \"edited\"}', sha256 = 'edited'"
+                    + " WHERE resource_type = 'pokemon' AND resource_key = '25'");
+            st.execute("UPDATE pokeapi_resources SET deleted_at = now() WHERE resource_type = 'type' AND resource_key = '13'");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        ImportReport again = importArchive(Fixtures.mini0606());
+
+        assertThat(again.unchangedBySource()).isEqualTo(docs0606.size() - 2);
+        assertThat(again.total()).isEqualTo(new ChangeCounts(1, 1, docs0606.size() - 2, 0, 0));
+        var rowsAfter = Rows.resources(db.database());
+        for (DocumentId id : List.of(new DocumentId("pokemon", "25"), new DocumentId("type", "13"))) {
+            assertThat(rowsAfter.get(id).sha256()).as("%s", id).isEqualTo(rowsBefore.get(id).sha256());
+            assertThat(rowsAfter.get(id).deletedAt()).as("%s", id).isNull();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

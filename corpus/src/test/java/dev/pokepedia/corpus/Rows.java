@@ -147,7 +147,7 @@ public final class Rows {
     /** Empties every table the importer writes, so each test starts from an empty store. */
     public static void reset(Database db) {
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE pokeapi_resources, pokepedia_projection_pending, pokepedia_endpoints, pokepedia_import_runs, "
+            st.execute("TRUNCATE pokeapi_resources, pokepedia_projection_pending, pokepedia_endpoints, pokepedia_import_runs, pokepedia_source_hashes, "
                     + String.join(", ", PROJECTIONS.keySet()) + " RESTART IDENTITY");
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -60,6 +60,63 @@ public final class CanonicalStore implements AutoCloseable {
         return index;
     }
 
+    /** Whether the documents' table exists yet (false on a database whose first migration has not run). */
+    public boolean tableExists() throws SQLException {
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT to_regclass('pokeapi_resources') IS NOT NULL")) {
+            rs.next();
+            boolean exists = rs.getBoolean(1);
+            conn.commit();
+            return exists;
+        }
+    }
+
+    /** The source bytes' hash a document was last imported from, and the canonical hash they gave. */
+    public record SourceHash(String sourceSha256, String sha256) {}
+
+    public Map<DocumentId, SourceHash> loadSourceHashes() throws SQLException {
+        Map<DocumentId, SourceHash> index = new HashMap<>(32_768);
+        try (Statement st = conn.createStatement()) {
+            st.setFetchSize(10_000);
+            try (ResultSet rs = st.executeQuery("SELECT resource_type, resource_key, source_sha256, sha256 FROM pokepedia_source_hashes")) {
+                while (rs.next()) {
+                    index.put(new DocumentId(rs.getString(1), rs.getString(2)), new SourceHash(rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        conn.commit();
+        return index;
+    }
+
+    /**
+     * Remembers source hashes in this connection's open transaction: committed with the next {@link #writeBatch} or
+     * {@link #commit}, so a hash is never stored without the document it describes.
+     */
+    public void saveSourceHashes(Map<DocumentId, SourceHash> hashes) throws SQLException {
+        if (hashes.isEmpty()) {
+            return;
+        }
+        List<DocumentId> ids = List.copyOf(hashes.keySet());
+        try (PreparedStatement ps = conn.prepareStatement("""
+                INSERT INTO pokepedia_source_hashes AS h (resource_type, resource_key, source_sha256, sha256)
+                SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])
+                ON CONFLICT (resource_type, resource_key) DO UPDATE
+                   SET source_sha256 = excluded.source_sha256, sha256 = excluded.sha256""")) {
+            ps.setArray(1, textArray(ids.stream().map(DocumentId::type).toList()));
+            ps.setArray(2, textArray(ids.stream().map(DocumentId::key).toList()));
+            ps.setArray(3, textArray(ids.stream().map(i -> hashes.get(i).sourceSha256()).toList()));
+            ps.setArray(4, textArray(ids.stream().map(i -> hashes.get(i).sha256()).toList()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    public void commit() throws SQLException {
+        conn.commit();
+    }
+
     /** Stores one batch atomically: inserts, updates (including revivals of tombstoned rows), pending projections. */
     public void writeBatch(List<StoredDocument> inserts, List<StoredDocument> updates, String source) throws SQLException {
         try {

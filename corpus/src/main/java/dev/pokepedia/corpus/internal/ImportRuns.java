@@ -58,6 +58,7 @@ public final class ImportRuns {
         root.put("dry_run", r.dryRun());
         root.put("documents", r.documents());
         root.put("json_bytes", r.jsonBytes());
+        root.put("unchanged_by_source_bytes", r.unchangedBySource());
         root.put("seconds", r.elapsed().toMillis() / 1000.0);
         root.put("docs_per_second", Math.round(r.documentsPerSecond()));
         root.put("mb_per_second", Math.round(r.megabytesPerSecond() * 10) / 10.0);
