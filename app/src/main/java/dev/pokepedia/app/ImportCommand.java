@@ -61,9 +61,10 @@ final class ImportCommand implements Callable<Integer> {
             options = options.withParserThreads(threads);
         }
         try (var opened = settings.openDatabaseUnmigrated()) {
-            // why in the background: a fresh database's migrations then overlap with reading the archive
-            CompletableFuture<Void> schema = CompletableFuture.runAsync(opened.db()::migrate,
-                    r -> Thread.ofVirtual().name("migrate").start(r));
+            // why in the background: a fresh database's migrations then overlap with reading the archive (a current
+            // schema is known at once, and the importer may then skip unchanged entries from the start)
+            CompletableFuture<Void> schema = opened.db().schemaIsCurrent() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(opened.db()::migrate, r -> Thread.ofVirtual().name("migrate").start(r));
             run(opened, settings, options, schema);
             return 0;
         }

@@ -51,6 +51,16 @@ public final class Database implements AutoCloseable {
     }
 
     /** Applies pending migrations; safe to call from several processes at once (Flyway locks). */
+    /**
+     * Whether the schema already is what this build's migrations make (the quick check {@link #migrate} starts with);
+     * false when it cannot tell, or when migrations are pending.
+     */
+    public boolean schemaIsCurrent() {
+        String fingerprint = MigrationFingerprint.ofClasspath(Database.class.getClassLoader());
+        return fingerprint != null
+                && withConnection("checking the applied migrations", c -> MigrationFingerprint.matches(c, fingerprint));
+    }
+
     public Database migrate() {
         String fingerprint = MigrationFingerprint.ofClasspath(Database.class.getClassLoader());
         if (fingerprint != null) {

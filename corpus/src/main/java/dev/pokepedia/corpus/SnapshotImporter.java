@@ -77,9 +77,9 @@ public final class SnapshotImporter {
                 // documents in GitHub archives, so a single streaming pass cannot validate
                 DocumentValidator validator = options.validate() ? loadSchemas(options.source()) : null;
                 phase.set("importing");
-                // why: with stored documents the parsers wait for the index (tens of ms) so that none is parsed in
-                // vain; on a fresh database there is nothing to skip and they read on while the schema is migrated
-                run.waitForIndex = store.tableExists();
+                // why: on a current schema the parsers wait for the index (tens of ms) so that none is parsed in vain;
+                // while the schema is still being migrated (a fresh database) there is nothing to skip, they read on
+                run.waitForIndex = schemaReady.toCompletableFuture().isDone();
                 pipeline.run(run, store, validator, () -> {
                     try {
                         awaitSchema(schemaReady);

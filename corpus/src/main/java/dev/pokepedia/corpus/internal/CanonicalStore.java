@@ -60,17 +60,6 @@ public final class CanonicalStore implements AutoCloseable {
         return index;
     }
 
-    /** Whether the documents' table exists yet (false on a database whose first migration has not run). */
-    public boolean tableExists() throws SQLException {
-        try (Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT to_regclass('pokeapi_resources') IS NOT NULL")) {
-            rs.next();
-            boolean exists = rs.getBoolean(1);
-            conn.commit();
-            return exists;
-        }
-    }
-
     /** The source bytes' hash a document was last imported from, and the canonical hash they gave. */
     public record SourceHash(String sourceSha256, String sha256) {}
 
