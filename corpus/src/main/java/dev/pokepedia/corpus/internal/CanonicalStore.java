@@ -47,12 +47,22 @@ public final class CanonicalStore implements AutoCloseable {
     }
 
     public Map<DocumentId, Stored> loadIndex() throws SQLException {
-        Map<DocumentId, Stored> index = new HashMap<>(32_768);
+        return loadById("SELECT resource_type, resource_key, sha256, deleted_at IS NOT NULL FROM pokeapi_resources",
+                rs -> new Stored(rs.getString(3), rs.getBoolean(4)));
+    }
+
+    private interface RowValue<V> {
+        V of(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row of {@code sql} (type and key first) by its document id. */
+    private <V> Map<DocumentId, V> loadById(String sql, RowValue<V> value) throws SQLException {
+        Map<DocumentId, V> index = new HashMap<>(32_768);
         try (Statement st = conn.createStatement()) {
             st.setFetchSize(10_000);
-            try (ResultSet rs = st.executeQuery("SELECT resource_type, resource_key, sha256, deleted_at IS NOT NULL FROM pokeapi_resources")) {
+            try (ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
-                    index.put(new DocumentId(rs.getString(1), rs.getString(2)), new Stored(rs.getString(3), rs.getBoolean(4)));
+                    index.put(new DocumentId(rs.getString(1), rs.getString(2)), value.of(rs));
                 }
             }
         }
@@ -64,17 +74,8 @@ public final class CanonicalStore implements AutoCloseable {
     public record SourceHash(String sourceSha256, String sha256) {}
 
     public Map<DocumentId, SourceHash> loadSourceHashes() throws SQLException {
-        Map<DocumentId, SourceHash> index = new HashMap<>(32_768);
-        try (Statement st = conn.createStatement()) {
-            st.setFetchSize(10_000);
-            try (ResultSet rs = st.executeQuery("SELECT resource_type, resource_key, source_sha256, sha256 FROM pokepedia_source_hashes")) {
-                while (rs.next()) {
-                    index.put(new DocumentId(rs.getString(1), rs.getString(2)), new SourceHash(rs.getString(3), rs.getString(4)));
-                }
-            }
-        }
-        conn.commit();
-        return index;
+        return loadById("SELECT resource_type, resource_key, source_sha256, sha256 FROM pokepedia_source_hashes",
+                rs -> new SourceHash(rs.getString(3), rs.getString(4)));
     }
 
     /**
