@@ -63,11 +63,7 @@ public final class MediaLibrary {
 
     /** Lists the provider and brings the catalog in line (see {@link ReconcileOptions}); resumes a stopped run. */
     public ReconcileReport reconcile(ReconcileOptions options) {
-        try {
-            return new Reconciler(dataSource, provider, store).run(options);
-        } finally {
-            changed();
-        }
+        return afterWhichChanged(() -> new Reconciler(dataSource, provider, store).run(options));
     }
 
     /** One page of the catalog (filters, full-text search, sort, cursor). */
@@ -112,6 +108,15 @@ public final class MediaLibrary {
             queryWords.put(text, words);
         }
         return words;
+    }
+
+    /** Runs a write through this library, then drops the memory copy (also when the write failed midway). */
+    private <T> T afterWhichChanged(java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } finally {
+            changed();
+        }
     }
 
     /** After any write through this library: the memory copy must not answer for the catalog before it. */
@@ -217,11 +222,7 @@ public final class MediaLibrary {
      * The provider's present state is always safe to apply, whatever order notifications came in.
      */
     public ApplyResult refresh(AssetRef ref, String operation, String requestId, Instant eventAt) {
-        try {
-            return refreshNow(ref, operation, requestId, eventAt);
-        } finally {
-            changed();
-        }
+        return afterWhichChanged(() -> refreshNow(ref, operation, requestId, eventAt));
     }
 
     private ApplyResult refreshNow(AssetRef ref, String operation, String requestId, Instant eventAt) {
@@ -248,11 +249,7 @@ public final class MediaLibrary {
      * @return per public id what was done; an unknown type is acknowledged with an empty map
      */
     public Map<String, ApplyResult> apply(Notification n) {
-        try {
-            return applyNow(n);
-        } finally {
-            changed();
-        }
+        return afterWhichChanged(() -> applyNow(n));
     }
 
     private Map<String, ApplyResult> applyNow(Notification n) {
@@ -365,11 +362,7 @@ public final class MediaLibrary {
      * @return per public id: {@code deleted}, {@code not_found}, {@code in_use}, or {@code error: …}
      */
     public Map<String, String> delete(ResourceType type, List<String> publicIds, boolean force, String requestId) {
-        try {
-            return deleteNow(type, publicIds, force, requestId);
-        } finally {
-            changed();
-        }
+        return afterWhichChanged(() -> deleteNow(type, publicIds, force, requestId));
     }
 
     private Map<String, String> deleteNow(ResourceType type, List<String> publicIds, boolean force, String requestId) {
@@ -412,11 +405,7 @@ public final class MediaLibrary {
 
     private ProviderAsset outbound(String operation, String publicId, String requestId,
             java.util.function.Supplier<ProviderAsset> call, AssetRef movedFrom) {
-        try {
-            return outboundNow(operation, publicId, requestId, call, movedFrom);
-        } finally {
-            changed();
-        }
+        return afterWhichChanged(() -> outboundNow(operation, publicId, requestId, call, movedFrom));
     }
 
     private ProviderAsset outboundNow(String operation, String publicId, String requestId,
