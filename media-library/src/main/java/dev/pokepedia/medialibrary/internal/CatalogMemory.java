@@ -1,5 +1,6 @@
 package dev.pokepedia.medialibrary.internal;
 
+import dev.pokepedia.medialibrary.AssetJson;
 import dev.pokepedia.medialibrary.CatalogAsset;
 import dev.pokepedia.medialibrary.MediaList;
 import dev.pokepedia.medialibrary.MediaQuery;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,19 +28,39 @@ import java.util.Map;
  */
 public final class CatalogMemory {
 
-    private record Row(CatalogAsset asset, long createdMicros, String[] words) {}
+    /**
+     * A row, with its JSON rendered when the copy loads. why at load: rendered on first use, the bytes (about 500 per
+     * asset) were allocated by requests and lived on, so every young collection under load copied them (pauses of
+     * 25-30 ms, each felt by every request in flight); rendered here, they are made once, off the request path.
+     */
+    private record Row(CatalogAsset asset, long createdMicros, String[] words, byte[] json) {}
 
     private final Row[] rows;
+    private final long[] createdMicros; // per row, for cursors without touching the row objects
+    private final long[] ids;
+    private final java.util.BitSet live; // rows not tombstoned
     private final int[] byCreatedDesc;
-    private final int[] byName;
     private final int[] byBytes;
     private final Map<String, int[]> postings; // word -> ascending row indexes
     private final Map<String, int[]> byFolder; // folder -> ascending row indexes
     private final Map<String, int[]> byTag;
     private final Map<ResourceType, int[]> byType;
-    private final int[] nameRank;
     private final int[] bytesRank;
     private final int[] createdRank;
+    /** A filter's rows in a sort's order, made on first use; the copy never changes, so neither do they. */
+    private final Map<OrderKey, int[]> ordered = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Membership of the larger filters, made on first use. */
+    private final Map<String, java.util.BitSet> members = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private enum Order { CREATED, NAME, BYTES }
+
+    private record OrderKey(String filter, Order order, boolean deleted) {}
+
+    /** One filter of a listing: a key naming it ("*" for none) and its rows, ascending. */
+    private record Filter(String key, int[] rows) {}
+
+    private static final int MAX_CACHED_ORDERS = 20_000; // why: a bound on what odd one-off queries can leave behind
+    private static final int BITSET_FROM = 1_024; // smaller filters are tested by binary search
 
     /**
      * @param createdRank position of each row in (provider_created_at DESC, id DESC)
@@ -51,11 +71,13 @@ public final class CatalogMemory {
         this.rows = rows;
         this.createdRank = createdRank;
         this.bytesRank = bytesRank;
-        this.nameRank = new int[rows.length];
-        this.byName = new int[rows.length];
+        this.createdMicros = new long[rows.length];
+        this.ids = new long[rows.length];
+        this.live = new java.util.BitSet(rows.length);
         for (int i = 0; i < rows.length; i++) {
-            nameRank[i] = i;
-            byName[i] = i;
+            createdMicros[i] = rows[i].createdMicros();
+            ids[i] = rows[i].asset().id();
+            live.set(i, rows[i].asset().deletedAt() == null);
         }
         this.byCreatedDesc = orderOf(createdRank);
         this.byBytes = orderOf(bytesRank);
@@ -83,7 +105,7 @@ public final class CatalogMemory {
     /** A growable list of ascending row indexes (no boxing: the lists of 100,000 rows are built on every load). */
     private static final class IntList {
         private int[] a = new int[8];
-        private int n;
+        private int n; // (the listing reads both directly)
 
         void add(int i) {
             if (n == a.length) {
@@ -142,7 +164,8 @@ public final class CatalogMemory {
                     for (int i = 0; i < words.length; i++) {
                         words[i] = interned.computeIfAbsent(words[i], w -> w); // why: the same words recur in most rows
                     }
-                    rows.add(new Row(reader.map(rs), ChronoUnit.MICROS.between(Instant.EPOCH, created), words));
+                    CatalogAsset asset = reader.map(rs);
+                    rows.add(new Row(asset, ChronoUnit.MICROS.between(Instant.EPOCH, created), words, AssetJson.render(asset)));
                     createdRank.add(rs.getInt(18));
                     bytesRank.add(rs.getInt(19));
                 }
@@ -159,147 +182,182 @@ public final class CatalogMemory {
     /**
      * The listing as {@link CatalogReader#list} gives it. {@code words}: the query's words as PostgreSQL's
      * {@code plainto_tsquery('simple', …)} makes them (all must match), or null without a text query.
+     *
+     * <p>why this shape: the smallest filter's rows, already in the sort's order (made once per copy), are walked from
+     * the cursor, and each is tested against the other filters, so a page costs about its own length divided by how
+     * many of those rows the other filters keep, however large the catalog or deep the page.
      */
     public MediaList list(MediaQuery q, List<String> words) {
         CatalogReader.Paging paging = CatalogReader.Paging.of(q);
-        boolean ascending = q.sort().equals("created_asc");
-        int[] candidates = candidates(q, words); // null: every row
-        boolean deleted = q.deleted();
-        List<Integer> page = new ArrayList<>(q.limit() + 1);
-        // why two ways: a few candidates are cheapest sorted by their rank in the order; many are cheapest found by
-        // walking the order until the page is full
-        if (candidates != null && candidates.length * 16L < rows.length) {
-            int[] rank = switch (q.sort()) {
-                case "name" -> nameRank;
-                case "bytes_desc" -> bytesRank;
-                default -> createdRank;
-            };
-            Integer[] hits = Arrays.stream(candidates).filter(i -> deleted || rows[i].asset().deletedAt() == null)
-                    .filter(i -> after(i, paging)).boxed().toArray(Integer[]::new);
-            Arrays.sort(hits, Comparator.comparingInt(i -> ascending ? -rank[i] : rank[i]));
-            for (int k = paging.offset(); k < hits.length && page.size() <= q.limit(); k++) {
-                page.add(hits[k]);
+        List<Filter> filters = filters(q, words);
+        if (filters == null) {
+            return new MediaList(List.of(), null); // a filter nothing matches
+        }
+        Order order = switch (q.sort()) {
+            case "name" -> Order.NAME;
+            case "bytes_desc" -> Order.BYTES;
+            default -> Order.CREATED;
+        };
+        boolean reverse = q.sort().equals("created_asc"); // walk the descending order backwards
+        Filter smallest = new Filter("*", null);
+        for (Filter f : filters) {
+            if (smallest.rows() == null || f.rows().length < smallest.rows().length) {
+                smallest = f;
+            }
+        }
+        int[] seq = ordered(smallest, order, q.deleted());
+        List<Filter> others = new ArrayList<>(filters);
+        others.remove(smallest);
+        int n = seq.length;
+        int k = paging.afterMicros() == null ? 0 : firstAfter(seq, paging, reverse);
+        IntList page = new IntList();
+        if (others.isEmpty()) {
+            for (k += paging.offset(); k < n && page.n <= q.limit(); k++) {
+                page.add(seq[reverse ? n - 1 - k : k]);
             }
         } else {
-            java.util.BitSet in = null;
-            if (candidates != null) {
-                in = new java.util.BitSet(rows.length);
-                for (int i : candidates) {
-                    in.set(i);
-                }
-            }
-            int[] order = switch (q.sort()) {
-                case "name" -> byName;
-                case "bytes_desc" -> byBytes;
-                default -> byCreatedDesc;
-            };
-            int start = paging.afterMicros() == null ? 0 : firstAfter(paging, ascending);
             int skipped = 0;
-            for (int k = start; k < order.length && page.size() <= q.limit(); k++) {
-                int i = order[ascending ? order.length - 1 - k : k];
-                if ((in == null || in.get(i)) && (deleted || rows[i].asset().deletedAt() == null)
-                        && skipped++ >= paging.offset()) {
-                    page.add(i);
+            for (; k < n && page.n <= q.limit(); k++) {
+                int row = seq[reverse ? n - 1 - k : k];
+                if (inAll(others, row) && skipped++ >= paging.offset()) {
+                    page.add(row);
                 }
             }
         }
-        List<CatalogAsset> items = new ArrayList<>(page.size());
-        page.forEach(i -> items.add(rows[i].asset()));
         String next = null;
-        if (items.size() > q.limit()) {
-            items.removeLast();
-            Row last = rows[page.get(q.limit() - 1)];
+        int count = page.n;
+        if (count > q.limit()) {
+            count = q.limit();
+            Row last = rows[page.a[count - 1]];
             next = paging.next(last.asset().id(), last.createdMicros(), q.limit());
         }
-        return new MediaList(items, next);
+        List<CatalogAsset> items = new ArrayList<>(count);
+        List<byte[]> json = new ArrayList<>(count);
+        for (int j = 0; j < count; j++) {
+            Row r = rows[page.a[j]];
+            items.add(r.asset());
+            json.add(r.json());
+        }
+        return new MediaList(items, next, json);
     }
 
-    /** The rows every filter and word admits (ascending), or null when nothing narrows them. */
-    private int[] candidates(MediaQuery q, List<String> words) {
-        int[] out = null;
+    /** The listing's filters (none: an empty list), or null when one of them matches nothing. */
+    private List<Filter> filters(MediaQuery q, List<String> words) {
+        List<Filter> out = new ArrayList<>(4);
         if (words != null) {
-            out = wordRows(words);
+            if (words.isEmpty()) {
+                return null; // as {@code @@} an empty query matches nothing
+            }
+            for (String w : words) {
+                out.add(new Filter("w:" + w, postings.get(w)));
+            }
         }
         if (q.folder() != null) {
-            out = narrow(out, byFolder.get(q.folder()));
+            out.add(new Filter("f:" + q.folder(), byFolder.get(q.folder())));
         }
         if (q.tag() != null) {
-            out = narrow(out, byTag.get(q.tag()));
+            out.add(new Filter("t:" + q.tag(), byTag.get(q.tag())));
         }
         if (q.type() != null) {
-            out = narrow(out, byType.get(q.type()));
+            out.add(new Filter("y:" + q.type(), byType.get(q.type())));
         }
-        return out;
-    }
-
-    private static int[] narrow(int[] so, int[] with) {
-        if (with == null) {
-            return new int[0];
-        }
-        return so == null ? with : intersect(so, with);
-    }
-
-    /** Rows holding every word, ascending; none when there is no word (as {@code @@} an empty query matches nothing). */
-    private int[] wordRows(List<String> words) {
-        if (words.isEmpty()) {
-            return new int[0];
-        }
-        int[] out = null;
-        for (String w : words) {
-            int[] p = postings.get(w);
-            if (p == null) {
-                return new int[0];
+        for (Filter f : out) {
+            if (f.rows() == null) {
+                return null;
             }
-            out = out == null ? p : intersect(out, p);
         }
         return out;
     }
 
-    private boolean after(int i, CatalogReader.Paging paging) {
-        if (paging.afterMicros() == null) {
-            return true;
+    /** The filter's rows (every row for "*"), tombstones only when asked, in the order; cached for the copy. */
+    private int[] ordered(Filter f, Order order, boolean deleted) {
+        OrderKey key = new OrderKey(f.key(), order, deleted);
+        int[] cached = ordered.get(key);
+        if (cached != null) {
+            return cached;
         }
-        int c = compareCreated(rows[i], paging.afterMicros(), paging.afterId());
-        return paging.desc() ? c < 0 : c > 0;
+        int[] made = order(f.rows(), order, deleted);
+        if (ordered.size() < MAX_CACHED_ORDERS) {
+            ordered.putIfAbsent(key, made);
+        }
+        return made;
     }
 
-    /** Position in the (possibly reversed) created order of the first row past the cursor. */
-    private int firstAfter(CatalogReader.Paging paging, boolean ascending) {
+    private int[] order(int[] filterRows, Order order, boolean deleted) {
+        if (filterRows == null) { // every row: the orders are there already
+            int[] all = switch (order) {
+                case CREATED -> byCreatedDesc;
+                case BYTES -> byBytes;
+                case NAME -> null;
+            };
+            IntList out = new IntList();
+            for (int k = 0; k < rows.length; k++) {
+                int row = all == null ? k : all[k];
+                if (deleted || live.get(row)) {
+                    out.add(row);
+                }
+            }
+            return out.toArray();
+        }
+        int[] rank = order == Order.CREATED ? createdRank : order == Order.BYTES ? bytesRank : null;
+        // why packed longs: (position in the order, row) sorts as primitives, without boxing every row
+        long[] keyed = new long[filterRows.length];
+        int n = 0;
+        for (int row : filterRows) {
+            if (deleted || live.get(row)) {
+                keyed[n++] = (long) (rank == null ? row : rank[row]) << 32 | row;
+            }
+        }
+        if (rank != null) {
+            Arrays.sort(keyed, 0, n); // (rows ascending are already the name order)
+        }
+        int[] out = new int[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = (int) keyed[k];
+        }
+        return out;
+    }
+
+    private boolean inAll(List<Filter> others, int row) {
+        for (Filter f : others) {
+            int[] r = f.rows();
+            if (r.length >= BITSET_FROM) {
+                java.util.BitSet b = members.computeIfAbsent(f.key(), key -> {
+                    java.util.BitSet set = new java.util.BitSet(rows.length);
+                    for (int i : r) {
+                        set.set(i);
+                    }
+                    return set;
+                });
+                if (!b.get(row)) {
+                    return false;
+                }
+            } else if (Arrays.binarySearch(r, row) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Position in the walk over {@code seq} (created order, descending; walked backwards when ascending) of the first row past the cursor. */
+    private int firstAfter(int[] seq, CatalogReader.Paging paging, boolean reverse) {
+        int n = seq.length;
         int lo = 0;
-        int hi = byCreatedDesc.length;
-        while (lo < hi) { // first k whose row is past the cursor in the walking direction
+        int hi = n;
+        while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            Row r = rows[byCreatedDesc[ascending ? byCreatedDesc.length - 1 - mid : mid]];
-            int c = compareCreated(r, paging.afterMicros(), paging.afterId());
-            if (ascending ? c > 0 : c < 0) {
+            int row = seq[reverse ? n - 1 - mid : mid];
+            int c = Long.compare(createdMicros[row], paging.afterMicros());
+            if (c == 0) {
+                c = Long.compare(ids[row], paging.afterId());
+            }
+            if (reverse ? c > 0 : c < 0) {
                 hi = mid;
             } else {
                 lo = mid + 1;
             }
         }
         return lo;
-    }
-
-    private static int compareCreated(Row r, long micros, long id) {
-        int c = Long.compare(r.createdMicros(), micros);
-        return c != 0 ? c : Long.compare(r.asset().id(), id);
-    }
-
-    private static int[] intersect(int[] a, int[] b) {
-        int[] out = new int[Math.min(a.length, b.length)];
-        int n = 0;
-        for (int i = 0, j = 0; i < a.length && j < b.length; ) {
-            if (a[i] == b[j]) {
-                out[n++] = a[i];
-                i++;
-                j++;
-            } else if (a[i] < b[j]) {
-                i++;
-            } else {
-                j++;
-            }
-        }
-        return Arrays.copyOf(out, n);
     }
 
 }

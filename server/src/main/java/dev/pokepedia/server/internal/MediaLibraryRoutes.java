@@ -3,9 +3,11 @@ package dev.pokepedia.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pokepedia.medialibrary.AssetChanges;
+import dev.pokepedia.medialibrary.AssetJson;
 import dev.pokepedia.medialibrary.AssetRef;
 import dev.pokepedia.medialibrary.CatalogAsset;
 import dev.pokepedia.medialibrary.MediaLibrary;
+import dev.pokepedia.medialibrary.MediaList;
 import dev.pokepedia.medialibrary.MediaQuery;
 import dev.pokepedia.medialibrary.MediaWebhookQueue;
 import dev.pokepedia.medialibrary.Notification;
@@ -126,13 +128,7 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         try {
             q = new MediaQuery(p.single("folder"), p.single("tag"), type, p.single("q"), p.single("sort"), limit,
                     (page - 1) * limit, p.single("cursor"), Boolean.TRUE.equals(p.bool("deleted")));
-            var result = library.list(q);
-            ObjectNode body = Json.object();
-            var items = body.putArray("items");
-            result.items().forEach(a -> items.add(asset(a)));
-            body.put("next_cursor", result.nextCursor());
-            body.set("stats", statistics());
-            Responder.json(ctx, 200, Json.bytes(body));
+            Responder.json(ctx, 200, listBody(library.list(q), statisticsBytes()));
         } catch (IllegalArgumentException e) {
             throw bad(e);
         }
@@ -165,6 +161,57 @@ public final class MediaLibraryRoutes implements AutoCloseable {
         body.set("sync_health", stats.path("sync_health"));
         body.set("by_status", stats.path("by_status"));
         Responder.json(ctx, 200, Json.bytes(body));
+    }
+
+    /**
+     * {@code {"items":[…],"next_cursor":…,"stats":{…}}} put together from bytes already rendered (each item by the
+     * library, once per row of its memory copy; the statistics once per answer of the library): a listing of 100
+     * assets renders nothing.
+     */
+    static byte[] listBody(MediaList result, byte[] stats) {
+        byte[] cursor = Json.bytes(Json.MAPPER.getNodeFactory().textNode(result.nextCursor()));
+        int size = ITEMS_OPEN.length + NEXT_CURSOR.length + cursor.length + STATS.length + stats.length + 1;
+        for (byte[] item : result.itemsJson()) {
+            size += item.length + 1;
+        }
+        byte[] out = new byte[size - (result.itemsJson().isEmpty() ? 0 : 1)]; // (one comma fewer than items)
+        int at = put(out, 0, ITEMS_OPEN);
+        for (byte[] item : result.itemsJson()) {
+            if (at > ITEMS_OPEN.length) {
+                out[at++] = ',';
+            }
+            at = put(out, at, item);
+        }
+        at = put(out, at, NEXT_CURSOR);
+        at = put(out, at, cursor);
+        at = put(out, at, STATS);
+        at = put(out, at, stats);
+        out[at] = '}';
+        return out;
+    }
+
+    private static int put(byte[] out, int at, byte[] part) {
+        System.arraycopy(part, 0, out, at, part.length);
+        return at + part.length;
+    }
+
+    private static final byte[] ITEMS_OPEN = "{\"items\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEXT_CURSOR = "],\"next_cursor\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] STATS = ",\"stats\":".getBytes(StandardCharsets.UTF_8);
+
+    /** The statistics' last answer and its bytes: the library hands out the same string until they change. */
+    private record StatisticsBytes(String json, byte[] utf8) {}
+
+    private volatile StatisticsBytes lastStatistics;
+
+    private byte[] statisticsBytes() {
+        String json = library.statistics();
+        StatisticsBytes last = lastStatistics;
+        if (last == null || !last.json().equals(json)) {
+            last = new StatisticsBytes(json, json.getBytes(StandardCharsets.UTF_8));
+            lastStatistics = last;
+        }
+        return last.utf8();
     }
 
     /** The library's statistics (a JSON document) as a tree. */
@@ -365,25 +412,11 @@ public final class MediaLibraryRoutes implements AutoCloseable {
     }
 
     private static ObjectNode asset(CatalogAsset a) {
-        ObjectNode n = Json.object();
-        n.put("id", a.id());
-        n.put("provider", a.provider());
-        n.put("cloud", a.cloud());
-        n.put("public_id", a.ref().publicId());
-        n.put("resource_type", a.ref().type().wire());
-        n.put("format", a.format());
-        n.put("bytes", a.bytes());
-        n.put("folder", a.folder());
-        n.put("display_name", a.displayName());
-        n.set("tags", Json.MAPPER.valueToTree(a.tags()));
-        n.set("context", Json.MAPPER.valueToTree(a.context()));
-        n.put("version", a.version());
-        n.put("etag", a.etag());
-        n.put("sync_status", a.syncStatus());
-        n.put("last_error", a.lastError());
-        n.put("last_synced_at", a.lastSyncedAt() == null ? null : a.lastSyncedAt().toString());
-        n.put("deleted_at", a.deletedAt() == null ? null : a.deletedAt().toString());
-        return n;
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(AssetJson.render(a));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void authorize(Context ctx) {
