@@ -271,7 +271,12 @@ final class ImportPipeline {
             ImportRun.Counts counts = run.counts(id.type());
             if (now == null) {
                 counts.added++;
-                inserts.add(d);
+                if (run.options.dryRun()) {
+                    inserts.add(d);
+                } else {
+                    store.streamInsert(d, run.options.source().describe()); // the server stores it while we parse on
+                    written.incrementAndGet();
+                }
             } else if (now.deleted()) {
                 counts.added++;
                 updates.add(d);
@@ -319,8 +324,8 @@ final class ImportPipeline {
             if (!inserts.isEmpty() || !updates.isEmpty()) {
                 store.writeBatch(inserts, updates, run.options.source().describe());
                 written.addAndGet(inserts.size() + updates.size());
-            } else if (!hashes.isEmpty()) {
-                store.commit();
+            } else {
+                store.commit(); // (the streamed inserts, the hashes; nothing when there was nothing)
             }
         }
         inserts.clear();

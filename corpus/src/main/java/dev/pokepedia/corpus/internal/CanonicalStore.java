@@ -29,6 +29,8 @@ public final class CanonicalStore implements AutoCloseable {
     private final Connection conn;
     private boolean stagingReady;
     private boolean locked;
+    private PgBinaryCopy.Streaming insertCopy; // an insert COPY open while a batch fills, or null
+    private final List<DocumentId> streamed = new java.util.ArrayList<>(); // its rows, for the pending projections
 
     public CanonicalStore(Connection conn) throws SQLException {
         this.conn = conn;
@@ -86,6 +88,7 @@ public final class CanonicalStore implements AutoCloseable {
         if (hashes.isEmpty()) {
             return;
         }
+        endStreamedInserts(); // (no other statement while a COPY is open)
         List<DocumentId> ids = List.copyOf(hashes.keySet());
         try (PreparedStatement ps = conn.prepareStatement("""
                 INSERT INTO pokepedia_source_hashes AS h (resource_type, resource_key, source_sha256, sha256)
@@ -104,12 +107,44 @@ public final class CanonicalStore implements AutoCloseable {
     }
 
     public void commit() throws SQLException {
+        endStreamedInserts();
+        markPending(List.copyOf(streamed), List.of());
+        streamed.clear();
         conn.commit();
+    }
+
+    /**
+     * Sends a new document into the insert COPY kept open for the current batch (opened by the first). why: with a
+     * whole batch sent at once, the server sat idle while the batch filled and the import waited while the server
+     * stored it; streamed, the two overlap. The rows commit with the batch ({@link #writeBatch} or {@link #commit}).
+     */
+    public void streamInsert(StoredDocument d, String source) throws SQLException {
+        try {
+            if (insertCopy == null) {
+                insertCopy = PgBinaryCopy.open(conn, "COPY pokeapi_resources " + COLUMNS + " FROM STDIN (FORMAT binary)");
+            }
+            row(insertCopy.row(), d, source);
+            streamed.add(d.id());
+            insertCopy.sendIfFull();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** Ends the open insert COPY, if any; its rows stay uncommitted until the batch commits. */
+    private void endStreamedInserts() throws SQLException {
+        if (insertCopy != null) {
+            PgBinaryCopy.Streaming copy = insertCopy;
+            insertCopy = null;
+            copy.end();
+        }
     }
 
     /** Stores one batch atomically: inserts, updates (including revivals of tombstoned rows), pending projections. */
     public void writeBatch(List<StoredDocument> inserts, List<StoredDocument> updates, String source) throws SQLException {
         try {
+            endStreamedInserts();
             if (!inserts.isEmpty()) {
                 copyRows("COPY pokeapi_resources " + COLUMNS + " FROM STDIN (FORMAT binary)", inserts, source);
             }
@@ -125,7 +160,10 @@ public final class CanonicalStore implements AutoCloseable {
                              WHERE r.resource_type = s.resource_type AND r.resource_key = s.resource_key""");
                 }
             }
-            markPending(inserts.stream().map(StoredDocument::id).toList(), updates.stream().map(StoredDocument::id).toList());
+            List<DocumentId> inserted = new java.util.ArrayList<>(streamed);
+            inserts.forEach(d -> inserted.add(d.id()));
+            markPending(inserted, updates.stream().map(StoredDocument::id).toList());
+            streamed.clear();
             conn.commit();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -254,15 +292,19 @@ public final class CanonicalStore implements AutoCloseable {
     private void copyRows(String sql, List<StoredDocument> docs, String source) throws SQLException {
         PgBinaryCopy payload = new PgBinaryCopy();
         for (StoredDocument d : docs) {
-            payload.startRow(6);
-            payload.text(d.id().type());
-            payload.text(d.id().key());
-            payload.text(d.name());
-            payload.jsonb(d.json());
-            payload.text(d.sha256());
-            payload.text(source);
+            row(payload, d, source);
         }
         payload.copyInto(conn, sql);
+    }
+
+    private static void row(PgBinaryCopy payload, StoredDocument d, String source) {
+        payload.startRow(6);
+        payload.text(d.id().type());
+        payload.text(d.id().key());
+        payload.text(d.name());
+        payload.jsonb(d.json());
+        payload.text(d.sha256());
+        payload.text(source);
     }
 
     private void ensureStaging() throws SQLException {
@@ -281,6 +323,11 @@ public final class CanonicalStore implements AutoCloseable {
     }
 
     private void rollbackQuietly() {
+        if (insertCopy != null) {
+            insertCopy.cancel();
+            insertCopy = null;
+        }
+        streamed.clear();
         try {
             conn.rollback();
         } catch (SQLException ignored) {
@@ -290,6 +337,10 @@ public final class CanonicalStore implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        if (insertCopy != null) {
+            insertCopy.cancel(); // why: a pooled connection must not go back in the middle of a COPY
+            insertCopy = null;
+        }
         try {
             if (locked && !conn.isClosed()) {
                 // why: the pool keeps the session alive, and a session-level advisory lock would outlive this run

@@ -20,9 +20,10 @@ import java.util.ArrayDeque;
  * Turns a document's bytes into canonical JSON: minified, object keys sorted, so the SHA-256 only changes when the
  * content does (pretty-printing and key order of the source do not matter). Thread-safe.
  *
- * <p>Upstream already writes keys sorted, so the common case streams tokens straight from parser to generator and
- * only checks the order; a document with unsorted (or duplicate) keys falls back to building a tree and writing it
- * sorted. Both paths write numbers and strings the same way, so they produce identical bytes.
+ * <p>Upstream already writes keys sorted, so the common case is one pass of {@link SortedJsonMinifier} over the bytes;
+ * what it is unsure of streams tokens from Jackson's parser to its generator, checking the order; a document with
+ * unsorted (or duplicate) keys falls back to building a tree and writing it sorted. All paths write numbers and
+ * strings the same way, so they produce identical bytes.
  */
 public final class Canonicalizer {
 
@@ -106,7 +107,9 @@ public final class Canonicalizer {
             // crawler and the stored bytes consistent, and PokeAPI never writes one
             throw new IOException("starts with a " + bom + " byte-order mark; save the file as plain UTF-8 without it");
         }
-        Canonical fast = streamIfSorted(raw);
+        SortedJsonMinifier.Result minified = SortedJsonMinifier.minify(raw);
+        Canonical fast = minified != null ? new Canonical(mapper, null, minified.json(), minified.name(), minified.ownId())
+                : streamIfSorted(raw);
         Canonical c = fast != null ? fast : viaTree(raw);
         if (containsNulEscape(c.json())) {
             throw new IOException("contains the escape \\u0000, which PostgreSQL jsonb cannot store");
@@ -131,8 +134,12 @@ public final class Canonicalizer {
                 id != null && (id.isIntegralNumber() || id.isTextual()) ? id.asText() : null);
     }
 
-    /** Streams parser → generator while keys are strictly increasing; null as soon as they are not (or on any doubt). */
-    private Canonical streamIfSorted(byte[] raw) {
+    /**
+     * Streams parser → generator while keys are strictly increasing; null as soon as they are not (or on any doubt).
+     * The second path, for sorted documents {@link SortedJsonMinifier} is unsure of (and the reference it is tested
+     * against).
+     */
+    Canonical streamIfSorted(byte[] raw) {
         ByteArrayBuilder out = new ByteArrayBuilder(raw.length / 2 + 64);
         String name = null;
         String ownId = null;

@@ -57,6 +57,64 @@ public final class PgBinaryCopy {
         return rows;
     }
 
+    /**
+     * Starts {@code sql} (a {@code COPY … FROM STDIN (FORMAT binary)}) and keeps it open: rows added to the returned
+     * stream go to the server in chunks while the caller prepares the next ones, so the server stores them meanwhile
+     * instead of waiting for a whole batch. Nothing else may run on the connection until {@link Streaming#end}.
+     */
+    public static Streaming open(java.sql.Connection conn, String sql) throws java.sql.SQLException {
+        return new Streaming(conn.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql));
+    }
+
+    /** An open binary COPY; see {@link #open}. */
+    public static final class Streaming {
+        private static final int CHUNK = 256 << 10;
+        private final org.postgresql.copy.CopyIn in;
+        private final PgBinaryCopy rows = new PgBinaryCopy();
+
+        private Streaming(org.postgresql.copy.CopyIn in) {
+            this.in = in;
+        }
+
+        /** The row being built; call {@link #sendIfFull} after its last field. */
+        public PgBinaryCopy row() {
+            return rows;
+        }
+
+        public void sendIfFull() throws java.sql.SQLException {
+            if (rows.out.size() >= CHUNK) {
+                send();
+            }
+        }
+
+        private void send() throws java.sql.SQLException {
+            in.writeToCopy(rows.out.raw(), 0, rows.out.size());
+            rows.out.reset();
+        }
+
+        /** Sends the rest and ends the COPY: the server has stored every row when this returns. */
+        public void end() throws java.sql.SQLException {
+            try {
+                rows.out.int16(-1);
+                send();
+                in.endCopy();
+            } finally {
+                cancel();
+            }
+        }
+
+        /** Abandons the COPY (the transaction is then aborted); quiet when it already ended. */
+        public void cancel() {
+            try {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            } catch (java.sql.SQLException ignored) {
+                // the connection is probably gone; the caller reports the original error
+            }
+        }
+    }
+
 
     private static final class Buf extends ByteArrayOutputStream {
         Buf(int size) {

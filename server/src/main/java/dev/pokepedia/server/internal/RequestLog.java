@@ -18,6 +18,10 @@ public final class RequestLog {
     private static final String ID = "pokepedia.requestId";
 
     private final MeterRegistry registry;
+    private final java.util.Map<TimerKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Routes are templates, so the keys stay few (method × route × status). */
+    private record TimerKey(String method, String route, int status) {}
 
     public RequestLog(MeterRegistry registry) {
         this.registry = registry;
@@ -39,11 +43,14 @@ public final class RequestLog {
         String route = route(ctx);
         int status = ctx.statusCode();
         double ms = millis == null ? 0 : millis;
-        Timer.builder("http.server.requests").description("HTTP request latency")
-                .tag("method", ctx.method().name()).tag("uri", route).tag("status", Integer.toString(status))
+        String method = ctx.method().name();
+        // why cached: building and registering the timer on every request showed in profiles of busy routes
+        timers.computeIfAbsent(new TimerKey(method, route, status), k -> Timer.builder("http.server.requests")
+                .description("HTTP request latency")
+                .tag("method", method).tag("uri", route).tag("status", Integer.toString(status))
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000)));
-        if (route.equals("/metrics") || route.equals("/healthz") || route.equals("/readyz")) {
+                .register(registry)).record(Duration.ofNanos((long) (ms * 1_000_000)));
+        if (!log.isInfoEnabled() || route.equals("/metrics") || route.equals("/healthz") || route.equals("/readyz")) {
             return; // why: probes and scrapes every few seconds would drown the interesting lines
         }
         String path = Text.clip(ctx.path());
