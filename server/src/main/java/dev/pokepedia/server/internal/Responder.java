@@ -41,6 +41,13 @@ public final class Responder {
         ctx.status(status);
         ctx.header("Cache-Control", NO_STORE);
         ctx.contentType("application/json; charset=utf-8");
-        ctx.result(body);
+        ctx.res().setContentLength(body.length);
+        if (ctx.method() != io.javalin.http.HandlerType.HEAD) {
+            try {
+                ctx.outputStream().write(body);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 }
