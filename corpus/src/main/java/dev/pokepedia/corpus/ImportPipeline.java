@@ -81,7 +81,8 @@ final class ImportPipeline {
      * {@code setup} first while the reader and parsers already fill their queues (~60 MB), so a schema migration or
      * the index load overlaps with reading.
      */
-    void run(ImportRun run, CanonicalStore store, DocumentValidator validator, WriterSetup setup) throws SQLException {
+    void run(ImportRun run, CanonicalStore store, java.util.function.Supplier<CanonicalStore> laneStores,
+            DocumentValidator validator, WriterSetup setup) throws SQLException {
         int parsers = run.options.parserThreads();
         BlockingQueue<Object> raw = new ArrayBlockingQueue<>(512);
         BlockingQueue<Object> parsed = new ArrayBlockingQueue<>(1024);
@@ -100,7 +101,9 @@ final class ImportPipeline {
             }
             Future<?> writer = pool.submit(() -> {
                 setup.prepare();
-                writeLoop(run, store, parsed, parsers);
+                try (Lanes lanes = new Lanes(laneStores, run.options.source().describe())) {
+                    writeLoop(run, store, lanes, parsed, parsers);
+                }
                 return null;
             });
             reader = new SnapshotReader(http);
@@ -227,7 +230,64 @@ final class ImportPipeline {
         return h != null && now != null && !now.deleted() && h.sourceSha256().equals(sourceSha) && h.sha256().equals(now.sha256());
     }
 
-    private void writeLoop(ImportRun run, CanonicalStore store, BlockingQueue<Object> parsed, int producers) throws Exception {
+    /** The insert lanes of one run, opened at its first new document (a re-import that adds nothing opens none). */
+    private static final class Lanes implements AutoCloseable {
+        static final int COUNT = 2; // why two: the server stores a COPY on one core, and this machine class has two
+        private final java.util.function.Supplier<CanonicalStore> stores;
+        private final String source;
+        private final List<InsertLane> open = new ArrayList<>();
+
+        Lanes(java.util.function.Supplier<CanonicalStore> stores, String source) {
+            this.stores = stores;
+            this.source = source;
+        }
+
+        /** The lane with the least still to store. */
+        InsertLane next() {
+            if (open.isEmpty()) {
+                for (int i = 0; i < COUNT; i++) {
+                    open.add(new InsertLane(stores.get(), source, "import-lane-" + (i + 1)));
+                }
+            }
+            InsertLane best = open.getFirst();
+            for (InsertLane l : open) {
+                if (l.backlog() < best.backlog()) {
+                    best = l;
+                }
+            }
+            return best;
+        }
+
+        void flush() throws SQLException, InterruptedException {
+            for (InsertLane l : open) {
+                l.flush();
+            }
+        }
+
+        void finish() throws SQLException, InterruptedException {
+            for (InsertLane l : open) {
+                l.finish();
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException first = null;
+            for (InsertLane l : open) {
+                try {
+                    l.close();
+                } catch (SQLException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    private void writeLoop(ImportRun run, CanonicalStore store, Lanes lanes, BlockingQueue<Object> parsed, int producers)
+            throws Exception {
         int ended = 0;
         List<StoredDocument> inserts = new ArrayList<>();
         List<StoredDocument> updates = new ArrayList<>();
@@ -271,12 +331,18 @@ final class ImportPipeline {
             ImportRun.Counts counts = run.counts(id.type());
             if (now == null) {
                 counts.added++;
-                if (run.options.dryRun()) {
-                    inserts.add(d);
-                } else {
-                    store.streamInsert(d, run.options.source().describe()); // the server stores it while we parse on
+                if (!run.options.dryRun()) {
+                    // the server stores it (on one of two connections) while we parse on; its source hash goes with it
+                    lanes.next().insert(d, hashToRecord(run, id, p.sourceSha(), d.sha256()));
                     written.incrementAndGet();
+                    batchBytes += d.json().length;
+                    if (batchBytes >= run.options.batchBytes()) {
+                        flush(run, store, lanes, inserts, updates, hashes);
+                        batchBytes = 0;
+                    }
+                    continue;
                 }
+                inserts.add(d);
             } else if (now.deleted()) {
                 counts.added++;
                 updates.add(d);
@@ -296,30 +362,42 @@ final class ImportPipeline {
             remember(run, hashes, id, p.sourceSha(), d.sha256());
             batchBytes += d.json().length;
             if (batchBytes >= run.options.batchBytes()) {
-                flush(run, store, inserts, updates, hashes);
+                flush(run, store, lanes, inserts, updates, hashes);
                 batchBytes = 0;
             }
         }
-        flush(run, store, inserts, updates, hashes);
+        flush(run, store, lanes, inserts, updates, hashes);
+        lanes.finish();
     }
 
     private static final int HASHES_PER_COMMIT = 5_000;
 
     private static void remember(ImportRun run, Map<DocumentId, CanonicalStore.SourceHash> hashes, DocumentId id,
             String sourceSha, String sha) {
-        if (sourceSha == null) {
-            return;
-        }
-        CanonicalStore.SourceHash known = run.sources == null ? null : run.sources.get(id);
-        if (known == null || !known.sourceSha256().equals(sourceSha) || !known.sha256().equals(sha)) {
-            hashes.put(id, new CanonicalStore.SourceHash(sourceSha, sha));
+        CanonicalStore.SourceHash h = hashToRecord(run, id, sourceSha, sha);
+        if (h != null) {
+            hashes.put(id, h);
         }
     }
 
+    /** The source hash to store for this document, or null when there is none or it is stored already. */
+    private static CanonicalStore.SourceHash hashToRecord(ImportRun run, DocumentId id, String sourceSha, String sha) {
+        if (sourceSha == null) {
+            return null;
+        }
+        CanonicalStore.SourceHash known = run.sources == null ? null : run.sources.get(id);
+        if (known == null || !known.sourceSha256().equals(sourceSha) || !known.sha256().equals(sha)) {
+            return new CanonicalStore.SourceHash(sourceSha, sha);
+        }
+        return null;
+    }
+
     /** Writes the batch; the source hashes go in the same transaction, so none outlives a rolled-back document. */
-    private void flush(ImportRun run, CanonicalStore store, List<StoredDocument> inserts, List<StoredDocument> updates,
-            Map<DocumentId, CanonicalStore.SourceHash> hashes) throws SQLException {
+    private void flush(ImportRun run, CanonicalStore store, Lanes lanes, List<StoredDocument> inserts,
+            List<StoredDocument> updates, Map<DocumentId, CanonicalStore.SourceHash> hashes)
+            throws SQLException, InterruptedException {
         if (!run.options.dryRun()) {
+            lanes.flush(); // (each lane commits its part on its own)
             store.saveSourceHashes(hashes);
             if (!inserts.isEmpty() || !updates.isEmpty()) {
                 store.writeBatch(inserts, updates, run.options.source().describe());

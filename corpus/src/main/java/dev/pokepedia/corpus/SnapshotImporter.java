@@ -80,7 +80,7 @@ public final class SnapshotImporter {
                 // why: on a current schema the parsers wait for the index (tens of ms) so that none is parsed in vain;
                 // while the schema is still being migrated (a fresh database) there is nothing to skip, they read on
                 run.waitForIndex = schemaReady.toCompletableFuture().isDone();
-                pipeline.run(run, store, validator, () -> {
+                pipeline.run(run, store, this::openStore, validator, () -> {
                     try {
                         awaitSchema(schemaReady);
                         phase.set("comparing with the store");

@@ -59,6 +59,41 @@ class ImportIT {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // the insert lanes
+
+    @Test
+    void a_document_the_server_refuses_on_one_insert_lane_fails_the_run_and_a_rerun_stores_everything_once()
+            throws Exception {
+        DocumentId victim = new ArrayList<>(docs0710.keySet()).get(docs0710.size() / 2);
+        try (Connection c = db.database().dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " RAISE EXCEPTION 'refused by the test'; END $$");
+            st.execute("CREATE TRIGGER test_refuse BEFORE INSERT ON pokeapi_resources FOR EACH ROW WHEN"
+                    + " (NEW.resource_type = '" + victim.type() + "' AND NEW.resource_key = '" + victim.key() + "')"
+                    + " EXECUTE FUNCTION test_refuse()");
+        }
+        try {
+            // why a timeout: a lane that failed must stop the writer, never leave it waiting on the lane's queue
+            ImportReport failed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> Imports.archive(db.database(), Fixtures.mini0710()));
+            assertThat(failed.failure()).as("the run's failure").isNotNull();
+            assertThat(failed.failure().getMessage() + " " + failed.failure().getCause()).contains("refused by the test");
+            assertThat(Rows.liveShas(db.database())).doesNotContainKey(victim);
+        } finally {
+            try (Connection c = db.database().dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP TRIGGER test_refuse ON pokeapi_resources");
+                st.execute("DROP FUNCTION test_refuse()");
+            }
+        }
+
+        importArchive(Fixtures.mini0710());
+
+        Imports.Clean clean = Imports.cleanImport(db, Fixtures.mini0710());
+        assertThat(Rows.liveShas(db.database())).isEqualTo(clean.liveShas()).hasSize(docs0710.size());
+        assertThat(Rows.projectionDigests(db.database())).isEqualTo(clean.projectionDigests());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // cold import
 
     @Test
