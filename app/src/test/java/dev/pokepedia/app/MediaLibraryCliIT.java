@@ -52,6 +52,27 @@ class MediaLibraryCliIT {
     }
 
     @Test
+    void wrong_credentials_stop_the_sync_as_a_setting_to_fix_and_never_echo_the_secret() throws Exception {
+        Map<String, String> bad = new java.util.HashMap<>(env());
+        bad.put("AWS_SECRET_ACCESS_KEY", "wrong-secret-0123456789abcdef");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int exit;
+        String said;
+        try {
+            exit = MediaLibraryCommand.run(db.database(), bad, null, ReconcileOptions.defaults(), false,
+                    new PrintStream(buf, true, StandardCharsets.UTF_8));
+            said = buf.toString(StandardCharsets.UTF_8);
+        } catch (dev.pokepedia.core.PokepediaException e) {
+            exit = e.code().exitCode();
+            said = buf.toString(StandardCharsets.UTF_8) + e.getMessage() + " " + e.hint();
+        }
+        // why 2: a rerun cannot fix credentials; exit 4 with "rerun to resume" sent users retrying
+        assertThat(exit).as(said).isEqualTo(dev.pokepedia.core.PokepediaException.ErrorCode.CONFIGURATION.exitCode());
+        assertThat(said).contains("AWS_SECRET_ACCESS_KEY").doesNotContain("rerun to resume")
+                .doesNotContain("wrong-secret-0123456789abcdef").doesNotContain(s3.secretKey());
+    }
+
+    @Test
     void sync_of_a_bucket_that_does_not_exist_is_refused_and_creates_nothing() throws Exception {
         Map<String, String> typo = new java.util.HashMap<>(env());
         typo.put("MEDIA_LIBRARY_S3_BUCKET", "cli-library-typo");

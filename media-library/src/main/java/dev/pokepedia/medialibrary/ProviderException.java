@@ -19,7 +19,8 @@ public class ProviderException extends PokepediaException {
     private final Kind kind;
 
     public ProviderException(Kind kind, String message, String hint, Throwable cause) {
-        super(ErrorCode.BAD_SOURCE, message, hint, cause);
+        // why: refused credentials are configuration (exit 2, fix and rerun); the rest is the provider's answer
+        super(kind == Kind.UNAUTHORIZED ? ErrorCode.CONFIGURATION : ErrorCode.BAD_SOURCE, message, hint, cause);
         this.kind = kind;
     }
 

@@ -149,6 +149,29 @@ class ReconcileIT {
     }
 
     @Test
+    void credentials_refused_mid_listing_throw_a_configuration_error_and_the_run_resumes_once_they_work()
+            throws SQLException {
+        seed(50);
+        library.reconcile(batch(10));
+        fake.failListCall(2, 401); // page 1 applies, page 2 is refused
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> library.reconcile(batch(10)))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ProviderException.Kind.UNAUTHORIZED);
+                    // why: exit 2 and a setting to fix, not exit 4 and "rerun to resume"
+                    assertThat(e.code()).isEqualTo(dev.pokepedia.core.PokepediaException.ErrorCode.CONFIGURATION);
+                    assertThat(e.hint()).contains("CLOUDINARY_URL").doesNotContain(FakeCloudinary.API_SECRET);
+                });
+        String runId = one("SELECT max(id)::text FROM media_sync_runs");
+        assertThat(one("SELECT status FROM media_sync_runs WHERE id = " + runId)).isEqualTo("interrupted");
+        assertThat(count("SELECT count(*) FROM media_assets WHERE deleted_at IS NOT NULL")).isZero();
+
+        ReconcileReport resumed = library.reconcile(batch(10));
+        assertThat(resumed.resumed()).isTrue();
+        assertThat(resumed.complete()).isTrue();
+        assertThat(String.valueOf(resumed.runId())).isEqualTo(runId);
+    }
+
+    @Test
     void a_rate_limit_reset_too_far_away_stops_the_run_which_resumes_after_the_reset() throws SQLException {
         seed(40);
         MediaProvider impatient = provider(Duration.ofSeconds(5));

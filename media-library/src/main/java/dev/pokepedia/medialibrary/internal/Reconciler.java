@@ -174,6 +174,10 @@ public final class Reconciler {
                     + " updated_at = now() WHERE id = ?", error, runId);
             store.log(c, "reconcile", DIRECTION, null, "error", error, 0, requestId, null);
             c.commit();
+            if (e instanceof ProviderException pe && pe.kind() == ProviderException.Kind.UNAUTHORIZED) {
+                c.setAutoCommit(true);
+                throw pe; // why: credentials are a setting to fix, not a stop to rerun; the run resumes once fixed
+            }
         }
         long deleted = 0;
         if (complete) {
