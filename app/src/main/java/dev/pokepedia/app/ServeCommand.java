@@ -164,6 +164,12 @@ final class ServeCommand implements Callable<Integer> {
                     options.adminEnabled() ? server.baseUri() + "/admin" : "disabled: set " + AdminPassword.ENV);
             System.out.printf("app sync (/sync/v1): %s%n", syncConfig.configured() ? "enabled, tokens verified with " + syncConfig.secretSource()
                     : "disabled: set " + SyncConfig.SECRET_ENV + " (or " + SyncConfig.SUPABASE_SECRET_ENV + ")");
+            String mediaToken = env.get("POKEPEDIA_MEDIA_API_TOKEN");
+            System.out.printf("media library (/api/media): %s%n", openedProvider == null
+                    ? "disabled: set CLOUDINARY_URL (or MEDIA_LIBRARY_S3_BUCKET)"
+                    : openedProvider.kind() + " " + openedProvider.cloud()
+                            + (mediaToken == null || mediaToken.isBlank() ? ", API disabled: set POKEPEDIA_MEDIA_API_TOKEN" : "")
+                            + (cloudinary ? ", webhooks at " + server.baseUri() + "/api/media/webhooks/cloudinary" : ""));
             System.out.printf("storage %s, media links: %s%s; Ctrl-C stops%n", store.describe(), links.kind().name().toLowerCase(),
                     noWorkers ? ", no workers" : "");
             System.out.flush();
