@@ -32,8 +32,7 @@ final class InsertLane implements AutoCloseable {
     private final Thread thread;
     private volatile Throwable failure;
     private long queuedBytes; // written by the writer thread only; a hint for choosing the emptier lane
-    private long doneBytes;
-    private volatile long storedBytes;
+    private volatile long storedBytes; // written by the lane's thread only
 
     InsertLane(CanonicalStore store, String source, String name) {
         this.store = store;
@@ -94,8 +93,7 @@ final class InsertLane implements AutoCloseable {
                     if (d.hash() != null) {
                         hashes.put(d.doc().id(), d.hash());
                     }
-                    doneBytes += d.doc().json().length;
-                    storedBytes = doneBytes;
+                    storedBytes += d.doc().json().length;
                 } else {
                     store.saveSourceHashes(hashes); // (same transaction as the documents they describe)
                     store.commit();
