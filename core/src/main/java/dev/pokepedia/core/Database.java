@@ -50,6 +50,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The most connections this pool opens (a caller that fans out over connections stays within it). */
+    public int maxConnections() {
+        return pool.getMaximumPoolSize();
+    }
+
     /** Applies pending migrations; safe to call from several processes at once (Flyway locks). */
     /**
      * Whether the schema already is what this build's migrations make (the quick check {@link #migrate} starts with);

@@ -81,7 +81,11 @@ final class ImportPipeline {
      * {@code setup} first while the reader and parsers already fill their queues (~60 MB), so a schema migration or
      * the index load overlaps with reading.
      */
-    void run(ImportRun run, CanonicalStore store, java.util.function.Supplier<CanonicalStore> laneStores,
+    /**
+     * @param laneStores opens a connection for an insert lane; {@code lanes} of them are opened at the first new
+     *                   document
+     */
+    void run(ImportRun run, CanonicalStore store, java.util.function.Supplier<CanonicalStore> laneStores, int lanes,
             DocumentValidator validator, WriterSetup setup) throws SQLException {
         int parsers = run.options.parserThreads();
         BlockingQueue<Object> raw = new ArrayBlockingQueue<>(512);
@@ -101,8 +105,8 @@ final class ImportPipeline {
             }
             Future<?> writer = pool.submit(() -> {
                 setup.prepare();
-                try (Lanes lanes = new Lanes(laneStores, run.options.source().describe())) {
-                    writeLoop(run, store, lanes, parsed, parsers);
+                try (Lanes open = new Lanes(laneStores, lanes, run.options.source().describe())) {
+                    writeLoop(run, store, open, parsed, parsers);
                 }
                 return null;
             });
@@ -232,20 +236,21 @@ final class ImportPipeline {
 
     /** The insert lanes of one run, opened at its first new document (a re-import that adds nothing opens none). */
     private static final class Lanes implements AutoCloseable {
-        static final int COUNT = 2; // why two: the server stores a COPY on one core, and this machine class has two
         private final java.util.function.Supplier<CanonicalStore> stores;
+        private final int count;
         private final String source;
         private final List<InsertLane> open = new ArrayList<>();
 
-        Lanes(java.util.function.Supplier<CanonicalStore> stores, String source) {
+        Lanes(java.util.function.Supplier<CanonicalStore> stores, int count, String source) {
             this.stores = stores;
+            this.count = count;
             this.source = source;
         }
 
         /** The lane with the least still to store. */
         InsertLane next() {
             if (open.isEmpty()) {
-                for (int i = 0; i < COUNT; i++) {
+                for (int i = 0; i < count; i++) {
                     open.add(new InsertLane(stores.get(), source, "import-lane-" + (i + 1)));
                 }
             }

@@ -80,7 +80,10 @@ public final class SnapshotImporter {
                 // why: on a current schema the parsers wait for the index (tens of ms) so that none is parsed in vain;
                 // while the schema is still being migrated (a fresh database) there is nothing to skip, they read on
                 run.waitForIndex = schemaReady.toCompletableFuture().isDone();
-                pipeline.run(run, store, this::openStore, validator, () -> {
+                // why two lanes at most: the server stores a COPY on one core, and this machine class has two; and
+                // never more than the pool has beside the writer's connection and one for the run's bookkeeping
+                int lanes = Math.max(1, Math.min(2, database.maxConnections() - 2));
+                pipeline.run(run, store, this::openStore, lanes, validator, () -> {
                     try {
                         awaitSchema(schemaReady);
                         phase.set("comparing with the store");

@@ -93,6 +93,20 @@ class ImportIT {
         assertThat(Rows.projectionDigests(db.database())).isEqualTo(clean.projectionDigests());
     }
 
+    @Test
+    void a_pool_of_two_connections_imports_with_one_lane_instead_of_waiting_for_a_third() throws Exception {
+        var cfg = db.createSibling("small");
+        try (dev.pokepedia.core.Database small = dev.pokepedia.core.Database.open(cfg, 2).migrate()) {
+            // why a timeout: a lane waiting for a connection the pool cannot give would stall for the pool's timeout
+            ImportReport report = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(60), () -> Imports.archive(small, Fixtures.mini0710()));
+            assertThat(report.failure()).isNull();
+            assertThat(Rows.liveShas(small)).hasSize(docs0710.size());
+        } finally {
+            db.dropSibling("small");
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // cold import
 
