@@ -80,8 +80,7 @@ final class ImportPipeline {
      * Runs the stages over the run's source; sets {@code run.complete} when the whole source was read. The writer runs
      * {@code setup} first while the reader and parsers already fill their queues (~60 MB), so a schema migration or
      * the index load overlaps with reading.
-     */
-    /**
+     *
      * @param laneStores opens a connection for an insert lane; {@code lanes} of them are opened at the first new
      *                   document
      */
@@ -334,19 +333,15 @@ final class ImportPipeline {
             }
             CanonicalStore.Stored now = run.stored.get(id);
             ImportRun.Counts counts = run.counts(id.type());
-            if (now == null) {
+            boolean toLane = now == null && !run.options.dryRun();
+            if (toLane) {
                 counts.added++;
-                if (!run.options.dryRun()) {
-                    // the server stores it (on one of two connections) while we parse on; its source hash goes with it
-                    lanes.next().insert(d, hashToRecord(run, id, p.sourceSha(), d.sha256()));
-                    written.incrementAndGet();
-                    batchBytes += d.json().length;
-                    if (batchBytes >= run.options.batchBytes()) {
-                        flush(run, store, lanes, inserts, updates, hashes);
-                        batchBytes = 0;
-                    }
-                    continue;
-                }
+                // the server stores it (on one of the lanes) while we parse on; its source hash goes with it, into
+                // the lane's transaction
+                lanes.next().insert(d, hashToRecord(run, id, p.sourceSha(), d.sha256()));
+                written.incrementAndGet();
+            } else if (now == null) {
+                counts.added++;
                 inserts.add(d);
             } else if (now.deleted()) {
                 counts.added++;
@@ -364,7 +359,9 @@ final class ImportPipeline {
                 }
                 continue;
             }
-            remember(run, hashes, id, p.sourceSha(), d.sha256());
+            if (!toLane) {
+                remember(run, hashes, id, p.sourceSha(), d.sha256());
+            }
             batchBytes += d.json().length;
             if (batchBytes >= run.options.batchBytes()) {
                 flush(run, store, lanes, inserts, updates, hashes);

@@ -108,7 +108,7 @@ public final class CanonicalStore implements AutoCloseable {
 
     public void commit() throws SQLException {
         endStreamedInserts();
-        markPending(List.copyOf(streamed), List.of());
+        markPending(streamed, List.of());
         streamed.clear();
         conn.commit();
     }
